@@ -1,0 +1,14 @@
+"""The JSON API under ``/api/v1``: one blueprint per area."""
+
+from __future__ import annotations
+
+from quart import Quart
+
+from server.api import audit, auth, me, organisation
+
+API_PREFIX = "/api/v1"
+
+
+def register_api(app: Quart) -> None:
+    for area in (auth, me, organisation, audit):
+        app.register_blueprint(area.blueprint, url_prefix=API_PREFIX + area.PREFIX)

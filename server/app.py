@@ -1,0 +1,127 @@
+"""The app factory: one Quart app with Socket.IO on the same ASGI callable."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import socketio
+from quart import Quart, request
+from quart_schema import QuartSchema
+
+from server import __version__
+from server.accounts import sessions
+from server.accounts.access import ACCESS_ATTRIBUTE
+from server.api import API_PREFIX, register_api
+from server.bus import open_bus
+from server.errors import install_error_handlers
+from server.health import blueprint as health_blueprint
+from server.observability import ROUTE_SCOPE_KEY, Metrics, ObservedApp
+from server.realtime import create_socketio, install_handlers
+from server.runtime import Runtime
+from server.settings import Settings
+from server.storage.database import Database
+from server.trust import check_same_origin
+from server.web import blueprint as web_blueprint
+
+log = logging.getLogger("sobes.app")
+MAX_BODY_BYTES = 1024 * 1024
+EXPIRED_SESSION_SWEEP_S = 3600
+
+
+def create_app(settings: Settings | None = None) -> Quart:
+    """A Sobes node. Serve the returned app with any ASGI server; it opens its pools at start-up."""
+    settings = settings or Settings()
+    app = Quart("sobes")
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_SORT_KEYS=False)
+    QuartSchema(
+        app,
+        openapi_path=f"{API_PREFIX}/openapi.json",
+        swagger_ui_path=f"{API_PREFIX}/docs",
+        redoc_ui_path=None,
+        scalar_ui_path=None,
+        info={"title": "Sobes API", "version": __version__},
+        security_schemes={
+            "session": {"type": "apiKey", "in_": "cookie", "name": sessions.COOKIE_NAME}
+        },
+    )
+    sio = create_socketio(settings)
+    rt = Runtime(settings=settings, metrics=Metrics(), sio=sio)
+    app.extensions["sobes"] = rt
+
+    install_error_handlers(app)
+    app.register_blueprint(health_blueprint)
+    register_api(app)
+    app.register_blueprint(web_blueprint)
+    _require_declared_access(app)
+    install_handlers(sio, rt)
+
+    @app.before_request
+    async def _before() -> None:
+        rule = request.url_rule
+        if rule is not None:
+            request.scope[ROUTE_SCOPE_KEY] = rule.rule
+        if request.path.startswith(API_PREFIX):
+            check_same_origin(request, settings)
+
+    @app.after_request
+    async def _security_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    sweeper: list[asyncio.Task[None]] = []
+
+    @app.before_serving
+    async def _open() -> None:
+        log.info("starting node", extra={"settings": settings.described()})
+        rt.db = await Database.open(settings)
+        rt.bus = open_bus(settings)
+        sweeper.append(asyncio.create_task(_sweep_expired_sessions(rt)))
+        log.info(
+            "node ready",
+            extra={"database": "embedded" if rt.db.embedded else "external", "bus": rt.bus.kind},
+        )
+
+    @app.after_serving
+    async def _close() -> None:
+        for task in sweeper:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await rt.bus.close()
+        await rt.db.close()
+        log.info("node stopped")
+
+    quart_asgi = app.asgi_app
+    app.asgi_app = ObservedApp(  # type: ignore[method-assign]
+        socketio.ASGIApp(sio, other_asgi_app=quart_asgi, socketio_path="socket.io"), rt.metrics
+    )
+    return app
+
+
+def _require_declared_access(app: Quart) -> None:
+    """Refuse to start if an API endpoint has no declared access rule."""
+    undeclared = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(API_PREFIX) or rule.endpoint in ("openapi", "swagger_ui"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        if not hasattr(view, ACCESS_ATTRIBUTE):
+            undeclared.append(rule.rule)
+    if undeclared:
+        raise RuntimeError(f"API endpoints without @public or @requires: {undeclared}")
+
+
+async def _sweep_expired_sessions(rt: Runtime) -> None:
+    while True:
+        await asyncio.sleep(EXPIRED_SESSION_SWEEP_S)
+        try:
+            async with rt.db.connection() as conn:
+                removed = await sessions.delete_expired(conn)
+            if removed:
+                log.info("removed %d expired sessions", removed)
+        except Exception:
+            log.warning("could not sweep expired sessions", exc_info=True)

@@ -1,0 +1,252 @@
+"""The ``sobes`` command: serve, migrate, create-user, demo-data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import EmailStr, TypeAdapter, ValidationError
+
+from server import __version__
+from server.settings import Settings
+
+log = logging.getLogger("sobes.cli")
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem the operator must fix; printed without a traceback."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    try:
+        base = Settings()
+        if overrides:
+            return Settings.model_validate({**base.model_dump(), **overrides})
+        return base
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or 'settings'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise CliError(f"bad configuration: {problems}", EXIT_USAGE) from None
+
+
+async def _with_database(
+    settings: Settings, work: Callable[[Any], Awaitable[Any]], *, run_migrations: bool = True
+) -> Any:
+    from server.storage.database import Database
+
+    try:
+        database = await Database.open(settings, run_migrations=run_migrations)
+    except RuntimeError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        async with database.connection() as conn:
+            return await work(conn)
+    finally:
+        await database.close()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.app import create_app
+    from server.observability import configure_logging
+
+    overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None}
+    settings = load_settings(overrides)
+    configure_logging(settings)
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        lifespan="on",
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+        ws_max_size=2 * 1024 * 1024,
+    )
+    server = uvicorn.Server(config)
+
+    async def run() -> None:
+        serving = asyncio.create_task(server.serve())
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.05)
+        if server.started:
+            await _print_banner(app, settings)
+        await serving
+
+    asyncio.run(run())
+    return 0 if server.started else 1
+
+
+async def _print_banner(app: Any, settings: Settings) -> None:
+    from server.demo import present_demo_accounts
+
+    rt = app.extensions["sobes"]
+    async with rt.db.connection() as conn:
+        accounts = await present_demo_accounts(conn)
+    lines = [
+        "",
+        f"  Sobes {__version__} is running at {settings.base_url}",
+        f"  database: {'embedded PostgreSQL in ' + str(settings.data_dir) if rt.db.embedded else 'external'}"
+        f" · bus: {rt.bus.kind}",
+    ]
+    if accounts:
+        lines.append("  demo logins (e-mail / password):")
+        lines += [f"    {a.role.value:<12} {a.email} / {a.password}" for a in accounts]
+    lines.append("  press Ctrl+C to stop")
+    print("\n".join(lines) + "\n", flush=True)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from server.storage.migrations import MigrationError, migrate
+
+    settings = load_settings()
+
+    async def work(conn: Any) -> list[int]:
+        return await migrate(conn)
+
+    try:
+        applied = asyncio.run(_with_database(settings, work, run_migrations=False))
+    except MigrationError as exc:
+        raise CliError(f"migration failed: {exc}") from None
+    if applied:
+        print("applied migrations: " + ", ".join(f"{v:04d}" for v in applied))
+    else:
+        print("the database is up to date")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if args.password is None:
+        raise CliError("give --password P or --password-stdin", EXIT_USAGE)
+    return args.password
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from server import audit
+    from server.accounts import organisations, passwords, users
+    from server.accounts.roles import Role
+
+    settings = load_settings()
+    try:
+        email = str(TypeAdapter(EmailStr).validate_python(args.email)).lower()
+    except ValidationError:
+        raise CliError(f"not an e-mail address: {args.email!r}", EXIT_USAGE) from None
+    password = _read_password(args)
+    if len(password) < settings.password_min_length:
+        raise CliError(
+            f"the password needs at least {settings.password_min_length} characters", EXIT_USAGE
+        )
+    role = Role(args.role)
+    if role is Role.CANDIDATE and args.org:
+        raise CliError("candidates do not belong to an organisation; drop --org", EXIT_USAGE)
+    if role is not Role.CANDIDATE and not args.org:
+        raise CliError(f"a {role.value} belongs to an organisation: add --org NAME", EXIT_USAGE)
+    full_name = (args.name or email.split("@")[0]).strip()[:200]
+
+    async def work(conn: Any) -> dict[str, Any]:
+        password_hash = await passwords.hash_password(password)
+        async with conn.transaction():
+            organisation_id = None
+            if args.org:
+                organisation_id = (await organisations.ensure_organisation(conn, args.org))["id"]
+            try:
+                user = await users.create_user(
+                    conn,
+                    email=email,
+                    password_hash=password_hash,
+                    full_name=full_name,
+                    role=role,
+                    organisation_id=organisation_id,
+                )
+            except users.EmailTaken:
+                raise CliError(f"an account with e-mail {email} already exists") from None
+            await audit.record(
+                conn,
+                "user.created",
+                subject_id=user.id,
+                organisation_id=organisation_id,
+                details={"by": "sobes create-user", "role": role.value},
+            )
+        return user.to_json()
+
+    print(json.dumps(asyncio.run(_with_database(settings, work)), indent=2))
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from server.demo import DEMO_ACCOUNTS, load_demo_data
+
+    settings = load_settings()
+    created = asyncio.run(_with_database(settings, load_demo_data))
+    if created:
+        print(f"demo data loaded: {len(created)} accounts created")
+    else:
+        print("demo data already present; nothing changed")
+    for account in DEMO_ACCOUNTS:
+        print(f"  {account.role.value:<12} {account.email} / {account.password}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sobes", description="Sobes hiring platform: run a node and manage its data."
+    )
+    parser.add_argument("--version", action="version", version=f"sobes {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the platform (API, Socket.IO, web client)")
+    serve.add_argument("--host", help="address to listen on (default SOBES_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default SOBES_PORT or 8000)")
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="apply pending database migrations")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    create_user = commands.add_parser("create-user", help="add an account")
+    create_user.add_argument("--email", required=True)
+    secret = create_user.add_mutually_exclusive_group()
+    secret.add_argument("--password", help="the initial password (visible to `ps`)")
+    secret.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    create_user.add_argument(
+        "--role", required=True, choices=["candidate", "interviewer", "hr", "admin"]
+    )
+    create_user.add_argument("--org", help="organisation name (created if new); staff only")
+    create_user.add_argument("--name", help="full name (default: the e-mail's local part)")
+    create_user.set_defaults(handler=cmd_create_user)
+
+    demo = commands.add_parser("demo-data", help="load the demo organisation and accounts (idempotent)")
+    demo.set_defaults(handler=cmd_demo_data)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command != "serve":
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.handler(args)
+    except CliError as exc:
+        print(f"sobes {args.command}: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,31 @@
+"""What a running node holds: its settings, the database pool, the bus, Socket.IO, metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from quart import current_app
+
+from server.settings import Settings
+
+if TYPE_CHECKING:
+    import socketio
+
+    from server.bus import Bus
+    from server.observability import Metrics
+    from server.storage.database import Database
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    metrics: Metrics
+    sio: socketio.AsyncServer
+    db: Database = field(init=False)
+    bus: Bus = field(init=False)
+
+
+def runtime() -> Runtime:
+    """The runtime of the app handling the current request."""
+    return current_app.extensions["sobes"]
