@@ -18,11 +18,12 @@ from server.bus import open_bus
 from server.errors import install_error_handlers
 from server.health import blueprint as health_blueprint
 from server.observability import ROUTE_SCOPE_KEY, Metrics, ObservedApp
-from server.realtime import create_socketio, install_handlers
+from server.realtime import close_socketio, create_socketio, install_handlers
 from server.runtime import Runtime
 from server.settings import Settings
 from server.storage.database import Database
 from server.trust import check_same_origin
+from server.web import ClientPathConverter
 from server.web import blueprint as web_blueprint
 
 log = logging.getLogger("sobes.app")
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     settings = settings or Settings()
     app = Quart("sobes")
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_SORT_KEYS=False)
+    app.url_map.converters["client_path"] = ClientPathConverter
     QuartSchema(
         app,
         openapi_path=f"{API_PREFIX}/openapi.json",
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Quart:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await close_socketio(sio)
         await rt.bus.close()
         await rt.db.close()
         log.info("node stopped")

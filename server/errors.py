@@ -122,7 +122,7 @@ def install_error_handlers(app: Quart) -> None:
         status = error.code or 400
         code = HTTP_CODES.get(status, "http_error")
         message = error.description or error.name
-        if status == 400 and "JSON" in (error.description or ""):
+        if status == 400 and request.is_json:
             code, message = "malformed_json", "the body is not valid JSON"
         elif status == 404:
             message = "no such resource"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
@@ -33,7 +35,9 @@ def create_socketio(settings: Settings) -> socketio.AsyncServer:
     """The Socket.IO server; with ``REDIS_URL`` its rooms span every node."""
     manager = None
     if settings.redis_url:
-        manager = socketio.AsyncRedisManager(settings.redis_url, channel="sobes:socketio")
+        manager = socketio.AsyncRedisManager(
+            settings.redis_url, channel=f"{settings.redis_prefix}socketio"
+        )
 
     def check_origin(origin: str | None, environ: dict[str, Any]) -> bool:
         scope = environ.get("asgi.scope", {})
@@ -104,3 +108,19 @@ def install_handlers(sio: socketio.AsyncServer, rt: Runtime) -> None:
 async def end_session_sockets(sio: socketio.AsyncServer, session_id: object) -> None:
     """Tell the browser tabs of a signed-out session, on any node, that it has ended."""
     await sio.emit("signed_out", {}, to=session_room(session_id))
+
+
+async def close_socketio(sio: socketio.AsyncServer) -> None:
+    """Stop Socket.IO's background work: the engine's tasks and the Redis listener."""
+    await sio.shutdown()
+    manager = sio.manager
+    listener = getattr(manager, "thread", None)
+    if isinstance(listener, asyncio.Task):
+        listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await listener
+    for name in ("pubsub", "redis"):
+        connection = getattr(manager, name, None)
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.aclose()

@@ -7,12 +7,18 @@ from pathlib import Path
 from quart import Blueprint, Response, send_from_directory
 from quart_schema import hide
 from werkzeug.exceptions import NotFound
+from werkzeug.routing import PathConverter
 
 from server.errors import ApiError
 from server.runtime import runtime
 
 blueprint = Blueprint("web", __name__)
-_NOT_CLIENT_ROUTES = ("api/", "socket.io/")
+
+
+class ClientPathConverter(PathConverter):
+    """Any path except the API's and Socket.IO's, so their unknown URLs stay JSON 404s."""
+
+    regex = r"(?!api/|api$|socket\.io/)[^/].*?"
 
 
 async def _index(dist: Path) -> Response:
@@ -33,11 +39,9 @@ async def index() -> Response:
     return await _index(runtime().settings.web_dist)
 
 
-@blueprint.get("/<path:path>")
+@blueprint.get("/<client_path:path>")
 @hide
 async def client_file(path: str) -> Response:
-    if path.startswith(_NOT_CLIENT_ROUTES):
-        raise ApiError(404, "not_found", "no such resource")
     dist = runtime().settings.web_dist
     try:
         response = await send_from_directory(dist, path)

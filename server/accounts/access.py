@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -61,4 +62,8 @@ def requires(*roles: Role) -> Callable[[View], View]:
 
 
 def client_ip() -> str | None:
-    return request.remote_addr or None
+    """The client's address (the proxy-corrected one under uvicorn), or None if not an IP."""
+    try:
+        return str(ipaddress.ip_address(request.remote_addr or ""))
+    except ValueError:
+        return None

@@ -15,7 +15,7 @@ def open_bus(settings: Settings) -> Bus:
     if settings.redis_url:
         from server.bus.redis import RedisBus
 
-        return RedisBus(settings.redis_url)
+        return RedisBus(settings.redis_url, settings.redis_prefix)
     from server.bus.memory import MemoryBus
 
     return MemoryBus()

@@ -10,12 +10,12 @@ import redis.asyncio as aioredis
 
 from server.bus.base import Bus, Subscription, Window
 
-KEY_PREFIX = "sobes:"
 
 
 class RedisSubscription(Subscription):
-    def __init__(self, pubsub: aioredis.client.PubSub) -> None:
+    def __init__(self, pubsub: aioredis.client.PubSub, prefix: str) -> None:
         self._pubsub = pubsub
+        self._prefix = prefix
 
     async def __aiter__(self) -> AsyncIterator[tuple[str, dict[str, Any]]]:
         async for item in self._pubsub.listen():
@@ -24,7 +24,7 @@ class RedisSubscription(Subscription):
             channel = item["channel"]
             if isinstance(channel, bytes):
                 channel = channel.decode()
-            yield channel.removeprefix(KEY_PREFIX), json.loads(item["data"])
+            yield channel.removeprefix(self._prefix), json.loads(item["data"])
 
     async def close(self) -> None:
         await self._pubsub.aclose()
@@ -33,7 +33,8 @@ class RedisSubscription(Subscription):
 class RedisBus(Bus):
     kind = "redis"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, prefix: str = "sobes:") -> None:
+        self.prefix = prefix
         self.client = aioredis.Redis.from_url(
             url,
             socket_connect_timeout=3,
@@ -43,11 +44,11 @@ class RedisBus(Bus):
         )
 
     async def publish(self, channel: str, message: dict[str, Any]) -> int:
-        return int(await self.client.publish(KEY_PREFIX + channel, json.dumps(message)))
+        return int(await self.client.publish(self.prefix + channel, json.dumps(message)))
 
     async def subscribe(self, *channels: str) -> Subscription:
         pubsub = self.client.pubsub()
-        await pubsub.subscribe(*(KEY_PREFIX + channel for channel in channels))
+        await pubsub.subscribe(*(self.prefix + channel for channel in channels))
         confirmed = 0
         while confirmed < len(set(channels)):
             # Wait for Redis to confirm, so a message published after we return is received.
@@ -57,19 +58,20 @@ class RedisBus(Bus):
                 raise aioredis.ConnectionError("Redis did not confirm the subscription")
             if reply["type"] == "subscribe":
                 confirmed += 1
-        return RedisSubscription(pubsub)
+        return RedisSubscription(pubsub, self.prefix)
 
     async def hit(self, key: str, window_s: int) -> Window:
-        name = f"{KEY_PREFIX}count:{key}"
+        name = f"{self.prefix}count:{key}"
         async with self.client.pipeline(transaction=True) as pipe:
+            # SET NX starts the window with its expiry; INCR keeps it (works on Redis 6 and 7).
+            pipe.set(name, 0, ex=window_s, nx=True)
             pipe.incr(name)
-            pipe.expire(name, window_s, nx=True)
             pipe.ttl(name)
-            count, _, ttl = await pipe.execute()
+            _, count, ttl = await pipe.execute()
         return Window(int(count), max(1, int(ttl)))
 
     async def peek(self, key: str) -> Window:
-        name = f"{KEY_PREFIX}count:{key}"
+        name = f"{self.prefix}count:{key}"
         async with self.client.pipeline(transaction=True) as pipe:
             pipe.get(name)
             pipe.ttl(name)
@@ -79,7 +81,7 @@ class RedisBus(Bus):
         return Window(int(count), max(1, int(ttl)))
 
     async def reset(self, key: str) -> None:
-        await self.client.delete(f"{KEY_PREFIX}count:{key}")
+        await self.client.delete(f"{self.prefix}count:{key}")
 
     async def ping(self) -> None:
         await self.client.ping()
