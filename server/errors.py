@@ -12,6 +12,8 @@ from quart import Quart, Response, jsonify, request
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import HTTPException
 
+from server.storage.database import DatabaseUnavailable
+
 log = logging.getLogger("sobes.errors")
 
 
@@ -59,6 +61,7 @@ def error_response(
 
 
 DATABASE_DOWN = (
+    DatabaseUnavailable,
     ConnectionError,
     socket.gaierror,
     TimeoutError,

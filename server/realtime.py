@@ -14,6 +14,7 @@ from server.accounts import sessions
 from server.accounts.roles import STAFF
 from server.runtime import Runtime
 from server.settings import Settings
+from server.storage.database import DatabaseUnavailable
 from server.trust import origin_allowed
 
 log = logging.getLogger("sobes.realtime")
@@ -75,8 +76,11 @@ def install_handlers(sio: socketio.AsyncServer, rt: Runtime) -> None:
         token = _session_token(environ)
         who = None
         if token:
-            async with rt.db.connection() as conn:
-                who = await sessions.resolve(conn, token)
+            try:
+                async with rt.db.connection() as conn:
+                    who = await sessions.resolve(conn, token)
+            except DatabaseUnavailable:
+                raise socketio.exceptions.ConnectionRefusedError("unavailable") from None
         if who is None:
             raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
         user = who.user

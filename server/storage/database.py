@@ -19,6 +19,19 @@ from server.storage.migrations import migrate
 log = logging.getLogger("sobes.database")
 
 EMBEDDED_DATABASE = "sobes"
+# What asyncpg raises when it cannot hand out a connection because the server is away.
+_UNREACHABLE = (
+    OSError,
+    TimeoutError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.InterfaceError,
+)
+
+
+class DatabaseUnavailable(Exception):
+    """No connection could be had within the timeout: PostgreSQL is down or overloaded."""
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -95,14 +108,23 @@ class Database:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 2.0)
 
+    async def _acquire(self) -> asyncpg.Connection:
+        try:
+            return await self.pool.acquire(timeout=self.timeout)
+        except _UNREACHABLE as exc:
+            raise DatabaseUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[asyncpg.Connection]:
-        async with self.pool.acquire(timeout=self.timeout) as conn:
+        conn = await self._acquire()
+        try:
             yield conn
+        finally:
+            await self.pool.release(conn)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
-        async with self.pool.acquire(timeout=self.timeout) as conn, conn.transaction():
+        async with self.connection() as conn, conn.transaction():
             yield conn
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
