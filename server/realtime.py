@@ -42,7 +42,9 @@ def create_socketio(settings: Settings) -> socketio.AsyncServer:
 
     def check_origin(origin: str | None, environ: dict[str, Any]) -> bool:
         scope = environ.get("asgi.scope", {})
-        return origin_allowed(origin, scope.get("scheme", "http"), environ.get("HTTP_HOST"), settings)
+        # WebSocket scopes say ws/wss; the page that opened them was http/https.
+        scheme = "https" if scope.get("scheme") in ("https", "wss") else "http"
+        return origin_allowed(origin, scheme, environ.get("HTTP_HOST"), settings)
 
     return socketio.AsyncServer(
         async_mode="asgi",

@@ -128,6 +128,13 @@ async def test_a_foreign_origin_cannot_open_a_socket(make_settings, make_account
     account = await make_account(Role.CANDIDATE)
     async with live_server(make_settings()) as base_url:
         cookie = await http_login(base_url, account)
+        own = socketio.AsyncClient(reconnection=False)
+        await own.connect(
+            base_url, headers={"Cookie": cookie, "Origin": base_url},
+            transports=["websocket"], wait_timeout=5,
+        )
+        assert own.connected
+        await own.disconnect()
         client = socketio.AsyncClient(reconnection=False)
         with pytest.raises(socketio.exceptions.ConnectionError):
             await client.connect(
