@@ -84,7 +84,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     async def run() -> None:
         serving = asyncio.create_task(server.serve())
-        while not server.started and not serving.done():
+        while not server.started and not serving.done():  # noqa: ASYNC110 (uvicorn offers no event)
             await asyncio.sleep(0.05)
         if server.started:
             await _print_banner(app, settings)
@@ -107,11 +107,11 @@ async def _print_banner(app: Any, settings: Settings) -> None:
     rt = app.extensions["sobes"]
     async with rt.db.connection() as conn:
         accounts = await present_demo_accounts(conn)
+    database = f"embedded PostgreSQL in {settings.data_dir}" if rt.db.embedded else "external"
     lines = [
         "",
         f"  Sobes {__version__} is running at {settings.base_url}",
-        f"  database: {'embedded PostgreSQL in ' + str(settings.data_dir) if rt.db.embedded else 'external'}"
-        f" · bus: {rt.bus.kind}",
+        f"  database: {database} · bus: {rt.bus.kind}",
     ]
     if accounts:
         lines.append("  demo logins (e-mail / password):")
@@ -242,7 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     create_user.add_argument("--name", help="full name (default: the e-mail's local part)")
     create_user.set_defaults(handler=cmd_create_user)
 
-    demo = commands.add_parser("demo-data", help="load the demo organisation and accounts (idempotent)")
+    demo = commands.add_parser(
+        "demo-data", help="load the demo organisation and accounts (idempotent)"
+    )
     demo.set_defaults(handler=cmd_demo_data)
     return parser
 

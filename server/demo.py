@@ -24,10 +24,12 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("admin@demo.sobes.dev", "demo-admin-pass", "Alexandra Admin", Role.ADMIN),
     DemoAccount("hr@demo.sobes.dev", "demo-hr-pass", "Helen Recruiter", Role.HR),
-    DemoAccount("interviewer@demo.sobes.dev", "demo-interviewer-pass", "Ivan Interviewer",
-                Role.INTERVIEWER),
-    DemoAccount("candidate@demo.sobes.dev", "demo-candidate-pass", "Kate Candidate",
-                Role.CANDIDATE),
+    DemoAccount(
+        "interviewer@demo.sobes.dev", "demo-interviewer-pass", "Ivan Interviewer", Role.INTERVIEWER
+    ),
+    DemoAccount(
+        "candidate@demo.sobes.dev", "demo-candidate-pass", "Kate Candidate", Role.CANDIDATE
+    ),
 )
 
 

@@ -110,7 +110,9 @@ def install_error_handlers(app: Quart) -> None:
     async def _schema_error(error: RequestSchemaValidationError) -> Response:
         if not request.is_json and request.method in ("POST", "PUT", "PATCH"):
             return error_response(
-                415, "unsupported_media_type", "send the body as JSON (Content-Type: application/json)"
+                415,
+                "unsupported_media_type",
+                "send the body as JSON (Content-Type: application/json)",
             )
         cause = error.validation_error
         if isinstance(cause, ValidationError):

@@ -105,9 +105,7 @@ def redis_prefix() -> str:
 
 
 @pytest.fixture
-def make_settings(
-    database_url: str, redis_url: str, redis_prefix: str, tmp_path: Path
-) -> Any:
+def make_settings(database_url: str, redis_url: str, redis_prefix: str, tmp_path: Path) -> Any:
     def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
             "database_url": database_url,
@@ -162,7 +160,9 @@ async def make_account(database_url: str) -> Any:
         try:
             organisation_id = None
             if role is not Role.CANDIDATE:
-                org = await organisations.ensure_organisation(conn, organisation or organisation_name)
+                org = await organisations.ensure_organisation(
+                    conn, organisation or organisation_name
+                )
                 organisation_id = org["id"]
             email = f"{role.value}-{uuid.uuid4().hex[:10]}@example.com"
             user = await users.create_user(
@@ -225,11 +225,13 @@ async def http_login(base_url: str, account: Account) -> str:
     """Sign in over real HTTP; returns the ``Cookie`` header value."""
     import aiohttp
 
-    async with aiohttp.ClientSession() as http:
-        async with http.post(
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(
             base_url + "/api/v1/auth/login",
             json={"email": account.email, "password": account.password},
-        ) as answer:
-            assert answer.status == 200
-            token = answer.cookies["sobes_session"].value
+        ) as answer,
+    ):
+        assert answer.status == 200
+        token = answer.cookies["sobes_session"].value
     return f"sobes_session={token}"

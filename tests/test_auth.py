@@ -113,7 +113,8 @@ async def test_missing_fields_and_wrong_bodies_are_clear_4xx(app):
     assert (await missing.get_json())["error"]["field"] == "password"
 
     not_json = await client.post(
-        "/api/v1/auth/login", data="email=a&password=b",
+        "/api/v1/auth/login",
+        data="email=a&password=b",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert not_json.status_code == 415
@@ -129,7 +130,8 @@ async def test_missing_fields_and_wrong_bodies_are_clear_4xx(app):
     assert array.status_code == 422
 
     huge = await client.post(
-        "/api/v1/auth/login", data="x" * (2 * 1024 * 1024),
+        "/api/v1/auth/login",
+        data="x" * (2 * 1024 * 1024),
         headers={"Content-Type": "application/json"},
     )
     assert huge.status_code == 413
@@ -212,9 +214,7 @@ async def test_profile_update(app, make_account):
 async def test_cross_site_requests_are_refused(app, make_account):
     account = await make_account(Role.CANDIDATE)
     client = await sign_in(app, account)
-    evil = await client.post(
-        "/api/v1/auth/logout", headers={"Origin": "https://evil.example"}
-    )
+    evil = await client.post("/api/v1/auth/logout", headers={"Origin": "https://evil.example"})
     assert evil.status_code == 403
     assert (await evil.get_json())["error"]["code"] == "cross_site_request"
     fetch_meta = await client.patch(

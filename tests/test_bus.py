@@ -13,10 +13,7 @@ from server.bus.redis import RedisBus
 
 @pytest.fixture(params=["in-process", "redis"])
 async def bus(request, redis_url, redis_prefix):
-    if request.param == "redis":
-        made = RedisBus(redis_url, redis_prefix)
-    else:
-        made = MemoryBus()
+    made = RedisBus(redis_url, redis_prefix) if request.param == "redis" else MemoryBus()
     yield made
     await made.close()
 

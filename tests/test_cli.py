@@ -22,12 +22,17 @@ async def cli_env(scratch_databases, tmp_path):
 def sobes(env, *args, stdin=None):
     return subprocess.run(
         [sys.executable, "-m", "server", *args],
-        cwd=REPO, env=env, input=stdin, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 async def test_migrate_then_create_users(cli_env):
-    env, url = cli_env
+    env, _ = cli_env
     first = sobes(env, "migrate")
     assert first.returncode == 0, first.stderr
     assert "applied migrations: 0001" in first.stdout
@@ -35,8 +40,20 @@ async def test_migrate_then_create_users(cli_env):
     assert again.stdout.strip() == "the database is up to date"
 
     email = unique_email("cli-admin")
-    made = sobes(env, "create-user", "--email", email, "--password", "a long password",
-                 "--role", "admin", "--org", "Umbrella Corp", "--name", "Alice")
+    made = sobes(
+        env,
+        "create-user",
+        "--email",
+        email,
+        "--password",
+        "a long password",
+        "--role",
+        "admin",
+        "--org",
+        "Umbrella Corp",
+        "--name",
+        "Alice",
+    )
     assert made.returncode == 0, made.stderr
     user = json.loads(made.stdout)
     assert user["email"] == email
@@ -44,13 +61,33 @@ async def test_migrate_then_create_users(cli_env):
     assert user["organisation"]["slug"] == "umbrella-corp"
     assert "password" not in made.stdout.lower().replace("password_hash", "")
 
-    piped = sobes(env, "create-user", "--email", unique_email("cli-hr"), "--password-stdin",
-                  "--role", "hr", "--org", "Umbrella Corp", stdin="from standard input\n")
+    piped = sobes(
+        env,
+        "create-user",
+        "--email",
+        unique_email("cli-hr"),
+        "--password-stdin",
+        "--role",
+        "hr",
+        "--org",
+        "Umbrella Corp",
+        stdin="from standard input\n",
+    )
     assert piped.returncode == 0, piped.stderr
     assert json.loads(piped.stdout)["organisation"]["id"] == user["organisation"]["id"]
 
-    duplicate = sobes(env, "create-user", "--email", email, "--password", "a long password",
-                      "--role", "admin", "--org", "Umbrella Corp")
+    duplicate = sobes(
+        env,
+        "create-user",
+        "--email",
+        email,
+        "--password",
+        "a long password",
+        "--role",
+        "admin",
+        "--org",
+        "Umbrella Corp",
+    )
     assert duplicate.returncode == 1
     assert "already exists" in duplicate.stderr
     assert "Traceback" not in duplicate.stderr
@@ -59,19 +96,36 @@ async def test_migrate_then_create_users(cli_env):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--email", "nope", "--password", "a long password", "--role", "candidate"],
-         "not an e-mail address"),
-        (["--email", "a@example.com", "--password", "short", "--role", "candidate"],
-         "at least 10 characters"),
-        (["--email", "a@example.com", "--password", "a long password", "--role", "hr"],
-         "add --org"),
-        (["--email", "a@example.com", "--password", "a long password", "--role", "candidate",
-          "--org", "X"], "drop --org"),
+        (
+            ["--email", "nope", "--password", "a long password", "--role", "candidate"],
+            "not an e-mail address",
+        ),
+        (
+            ["--email", "a@example.com", "--password", "short", "--role", "candidate"],
+            "at least 10 characters",
+        ),
+        (
+            ["--email", "a@example.com", "--password", "a long password", "--role", "hr"],
+            "add --org",
+        ),
+        (
+            [
+                "--email",
+                "a@example.com",
+                "--password",
+                "a long password",
+                "--role",
+                "candidate",
+                "--org",
+                "X",
+            ],
+            "drop --org",
+        ),
         (["--email", "a@example.com", "--role", "candidate"], "--password"),
     ],
 )
 async def test_create_user_refuses_bad_input_clearly(cli_env, args, message):
-    env, url = cli_env
+    env, _ = cli_env
     result = sobes(env, "create-user", *args)
     assert result.returncode == 2
     assert message in result.stderr
@@ -80,8 +134,16 @@ async def test_create_user_refuses_bad_input_clearly(cli_env, args, message):
 
 async def test_an_unknown_role_is_a_usage_error(cli_env):
     env, _ = cli_env
-    result = sobes(env, "create-user", "--email", "a@example.com", "--password", "x" * 12,
-                   "--role", "superuser")
+    result = sobes(
+        env,
+        "create-user",
+        "--email",
+        "a@example.com",
+        "--password",
+        "x" * 12,
+        "--role",
+        "superuser",
+    )
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
 
@@ -95,7 +157,9 @@ async def test_demo_data_is_idempotent(cli_env):
     assert "nothing changed" in second.stdout
     conn = await asyncpg.connect(url)
     try:
-        count = await conn.fetchval("SELECT count(*) FROM users WHERE email LIKE '%@demo.sobes.dev'")
+        count = await conn.fetchval(
+            "SELECT count(*) FROM users WHERE email LIKE '%@demo.sobes.dev'"
+        )
         orgs = await conn.fetchval("SELECT count(*) FROM organisations WHERE slug = 'acme-hiring'")
     finally:
         await conn.close()

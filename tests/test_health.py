@@ -109,7 +109,10 @@ async def test_metrics_count_requests_by_route_template(make_settings, make_acco
         async with http.get(base_url + "/metrics") as answer:
             text = await answer.text()
             assert answer.headers["Content-Type"].startswith("text/plain")
-    assert 'sobes_http_requests_total{method="POST",route="/api/v1/auth/login",status="200"} 1.0' in text
+    assert (
+        'sobes_http_requests_total{method="POST",route="/api/v1/auth/login",status="200"} 1.0'
+        in text
+    )
     assert "sobes_http_request_duration_seconds_bucket" in text
     assert "sobes_socketio_connections 0.0" in text
     assert str(account.id) not in text  # route templates, not raw paths

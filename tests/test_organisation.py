@@ -15,8 +15,9 @@ async def test_members_are_those_of_ones_own_organisation(app, make_account):
     emails = {m["email"] for m in members}
     assert hr_a.email in emails
     assert hr_b.email not in emails
-    assert all(set(m) == {"id", "email", "full_name", "role", "is_active", "created_at"}
-               for m in members)  # never a password hash
+    assert all(
+        set(m) == {"id", "email", "full_name", "role", "is_active", "created_at"} for m in members
+    )  # never a password hash
     org = await (await client.get("/api/v1/organisation")).get_json()
     assert org["organisation"]["id"] == str(hr_a.organisation_id)
     assert org["members_count"] == len(members)

@@ -61,8 +61,10 @@ async def test_anonymous_and_forged_sessions_are_refused(make_settings):
             client.on("connect_error", errors.append)
             with pytest.raises(socketio.exceptions.ConnectionError) as refused:
                 await client.connect(
-                    base_url, headers={"Cookie": cookie} if cookie else {},
-                    transports=["websocket"], wait_timeout=5,
+                    base_url,
+                    headers={"Cookie": cookie} if cookie else {},
+                    transports=["websocket"],
+                    wait_timeout=5,
                 )
             assert "failed to connect" in str(refused.value)
             assert errors == [{"message": "not_authenticated"}]
@@ -77,7 +79,8 @@ async def test_every_role_connects_and_learns_its_session(make_settings, make_ac
         client, received = await connect(base_url, cookie)
         try:
             assert received[0] == (
-                "session", {"user_id": str(account.id), "role": role.value, "node": "node-a"}
+                "session",
+                {"user_id": str(account.id), "role": role.value, "node": "node-a"},
             )
             assert await metric(base_url, "sobes_socketio_connections") == 1
         finally:
@@ -99,9 +102,11 @@ async def test_logout_on_one_node_reaches_the_socket_on_another(make_settings, m
         client, received = await connect(node_b, cookie)
         try:
             assert received[0][1]["node"] == "node-b"
-            async with aiohttp.ClientSession() as http:
-                async with http.post(node_a + "/api/v1/auth/logout", headers={"Cookie": cookie}) as out:
-                    assert out.status == 204
+            async with (
+                aiohttp.ClientSession() as http,
+                http.post(node_a + "/api/v1/auth/logout", headers={"Cookie": cookie}) as out,
+            ):
+                assert out.status == 204
             await wait_for(lambda: ("signed_out", {}) in received)
         finally:
             await client.disconnect()
@@ -130,15 +135,19 @@ async def test_a_foreign_origin_cannot_open_a_socket(make_settings, make_account
         cookie = await http_login(base_url, account)
         own = socketio.AsyncClient(reconnection=False)
         await own.connect(
-            base_url, headers={"Cookie": cookie, "Origin": base_url},
-            transports=["websocket"], wait_timeout=5,
+            base_url,
+            headers={"Cookie": cookie, "Origin": base_url},
+            transports=["websocket"],
+            wait_timeout=5,
         )
         assert own.connected
         await own.disconnect()
         client = socketio.AsyncClient(reconnection=False)
         with pytest.raises(socketio.exceptions.ConnectionError):
             await client.connect(
-                base_url, headers={"Cookie": cookie, "Origin": "https://evil.example"},
-                transports=["websocket"], wait_timeout=5,
+                base_url,
+                headers={"Cookie": cookie, "Origin": "https://evil.example"},
+                transports=["websocket"],
+                wait_timeout=5,
             )
         await client.disconnect()

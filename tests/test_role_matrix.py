@@ -1,4 +1,4 @@
-"""Every endpoint × every role and anonymous → the status the server must answer.
+"""Every endpoint, for every role and anonymous, → the status the server must answer.
 
 The table is written out by hand on purpose: it is the specification. A new endpoint that
 is not in the table fails ``test_the_matrix_covers_every_endpoint``.
@@ -47,11 +47,15 @@ MATRIX = [
     Case("GET", "/", everyone(200)),
     Case("GET", "/<client_path:path>", everyone(200), path=lambda _: "/login"),
     Case(
-        "POST", "/api/v1/auth/register", everyone(201),
+        "POST",
+        "/api/v1/auth/register",
+        everyone(201),
         body=lambda _: {"email": unique_email(), "password": PASSWORD, "full_name": "New Person"},
     ),
     Case(
-        "POST", "/api/v1/auth/login", everyone(200),
+        "POST",
+        "/api/v1/auth/login",
+        everyone(200),
         body=lambda ctx: {"email": ctx["spare"], "password": PASSWORD},
     ),
     Case("POST", "/api/v1/auth/logout", everyone(204)),
@@ -59,20 +63,29 @@ MATRIX = [
     Case("PATCH", "/api/v1/me", SIGNED_IN, body=lambda _: {"locale": "en"}),
     Case("GET", "/api/v1/me/sessions", SIGNED_IN),
     Case(
-        "DELETE", "/api/v1/me/sessions/<uuid:session_id>", (401, 404, 404, 404, 404),
+        "DELETE",
+        "/api/v1/me/sessions/<uuid:session_id>",
+        (401, 404, 404, 404, 404),
         path=lambda _: f"/api/v1/me/sessions/{uuid.uuid4()}",
     ),
     Case("GET", "/api/v1/me/activity", SIGNED_IN),
     Case("GET", "/api/v1/organisation", STAFF),
     Case("GET", "/api/v1/organisation/members", STAFF),
     Case(
-        "POST", "/api/v1/organisation/members", (401, 403, 403, 403, 201),
+        "POST",
+        "/api/v1/organisation/members",
+        (401, 403, 403, 403, 201),
         body=lambda _: {
-            "email": unique_email(), "password": PASSWORD, "full_name": "Added", "role": "hr",
+            "email": unique_email(),
+            "password": PASSWORD,
+            "full_name": "Added",
+            "role": "hr",
         },
     ),
     Case(
-        "PATCH", "/api/v1/organisation/members/<uuid:member_id>", (401, 403, 403, 403, 200),
+        "PATCH",
+        "/api/v1/organisation/members/<uuid:member_id>",
+        (401, 403, 403, 403, 200),
         path=lambda ctx: f"/api/v1/organisation/members/{ctx['member_id']}",
         body=lambda _: {"role": "interviewer"},
     ),
@@ -99,18 +112,29 @@ async def people(database_url):
         made = {}
         for role in Role:
             user = await users.create_user(
-                conn, email=unique_email(role.value), password_hash=password_hash,
-                full_name=role.value, role=role,
+                conn,
+                email=unique_email(role.value),
+                password_hash=password_hash,
+                full_name=role.value,
+                role=role,
                 organisation_id=None if role is Role.CANDIDATE else org["id"],
             )
             made[role.value] = user.email
         member = await users.create_user(
-            conn, email=unique_email("member"), password_hash=password_hash,
-            full_name="Member", role=Role.HR, organisation_id=org["id"],
+            conn,
+            email=unique_email("member"),
+            password_hash=password_hash,
+            full_name="Member",
+            role=Role.HR,
+            organisation_id=org["id"],
         )
         spare = await users.create_user(
-            conn, email=unique_email("spare"), password_hash=password_hash,
-            full_name="Spare", role=Role.CANDIDATE, organisation_id=None,
+            conn,
+            email=unique_email("spare"),
+            password_hash=password_hash,
+            full_name="Spare",
+            role=Role.CANDIDATE,
+            organisation_id=None,
         )
     finally:
         await conn.close()

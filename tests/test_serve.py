@@ -23,9 +23,13 @@ def json_lines(text: str) -> list[dict]:
     return found
 
 
-async def test_serve_logs_json_with_request_ids_and_stops_on_sigterm(database_url, redis_url, tmp_path):
+async def test_serve_logs_json_with_request_ids_and_stops_on_sigterm(
+    database_url, redis_url, tmp_path
+):
     env = sobes_env(
-        DATABASE_URL=database_url, REDIS_URL=redis_url, SOBES_DATA_DIR=str(tmp_path / "var"),
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        SOBES_DATA_DIR=str(tmp_path / "var"),
         SOBES_NODE_NAME="proc-node",
     )
     with running_sobes(env, tmp_path / "serve.log") as server:
@@ -52,12 +56,14 @@ async def test_serve_without_database_url_uses_embedded_postgres_kept_across_res
     ).encode()
     with running_sobes(env, tmp_path / "first.log") as server:
         request = urllib.request.Request(
-            server.url + "/api/v1/auth/register", data=body,
-            headers={"Content-Type": "application/json"}, method="POST",
+            server.url + "/api/v1/auth/register",
+            data=body,
+            headers={"Content-Type": "application/json"},
+            method="POST",
         )
         with urllib.request.urlopen(request, timeout=10) as answer:
             assert answer.status == 201
-        status, _, ready = get(server.url + "/readyz")
+        _, _, ready = get(server.url + "/readyz")
         assert json.loads(ready)["checks"] == {"postgres": "ok", "bus": "ok (in-process)"}
         assert server.stop() == 0
     assert (data_dir / "postgres" / "PG_VERSION").is_file()
@@ -65,7 +71,8 @@ async def test_serve_without_database_url_uses_embedded_postgres_kept_across_res
         login = urllib.request.Request(
             server.url + "/api/v1/auth/login",
             data=json.dumps({"email": "kept@example.com", "password": "across restarts"}).encode(),
-            headers={"Content-Type": "application/json"}, method="POST",
+            headers={"Content-Type": "application/json"},
+            method="POST",
         )
         with urllib.request.urlopen(login, timeout=10) as answer:
             assert answer.status == 200

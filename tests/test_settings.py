@@ -26,8 +26,13 @@ def test_environment_variables_are_read_and_typed(monkeypatch):
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("SOBES_PORT", "eighty"), ("SOBES_LOGIN_RATE_PER_IP", "5"), ("SOBES_COOKIE_SECURE", "maybe"),
-     ("SOBES_LOG_LEVEL", "LOUD"), ("SOBES_REDIS_PREFIX", "has spaces")],
+    [
+        ("SOBES_PORT", "eighty"),
+        ("SOBES_LOGIN_RATE_PER_IP", "5"),
+        ("SOBES_COOKIE_SECURE", "maybe"),
+        ("SOBES_LOG_LEVEL", "LOUD"),
+        ("SOBES_REDIS_PREFIX", "has spaces"),
+    ],
 )
 def test_bad_values_are_refused(monkeypatch, name, value):
     monkeypatch.setenv(name, value)

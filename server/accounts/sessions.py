@@ -62,6 +62,7 @@ async def create_session(
     return NewSession(token=token, session_id=row["id"], expires_at=row["expires_at"])
 
 
+# Only constant SQL fragments are interpolated here.
 RESOLVE_QUERY = f"""
     WITH touched AS (
         UPDATE sessions SET last_seen_at = now()

@@ -133,7 +133,9 @@ async def find_credentials(conn: asyncpg.Connection, email: str) -> asyncpg.Reco
     )
 
 
-async def set_password_hash(conn: asyncpg.Connection, user_id: uuid.UUID, password_hash: str) -> None:
+async def set_password_hash(
+    conn: asyncpg.Connection, user_id: uuid.UUID, password_hash: str
+) -> None:
     await conn.execute(
         "UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1",
         user_id,

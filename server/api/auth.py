@@ -64,7 +64,9 @@ async def register(data: RegisterRequest) -> Response:
     email = normalise_email(str(data.email))
     check_password_strength(data.password, email)
     await ratelimit.spend(rt.bus, f"register:ip:{ip}", rt.settings.register_rate_per_ip)
-    await ratelimit.spend(rt.bus, f"register:account:{email}", rt.settings.register_rate_per_account)
+    await ratelimit.spend(
+        rt.bus, f"register:account:{email}", rt.settings.register_rate_per_account
+    )
     password_hash = await passwords.hash_password(data.password)
     try:
         async with rt.db.transaction() as conn:
@@ -84,12 +86,12 @@ async def register(data: RegisterRequest) -> Response:
                 ip=ip,
                 user_agent=request.headers.get("User-Agent"),
             )
-            await audit.record(
-                conn, "user.registered", actor_id=user.id, subject_id=user.id, ip=ip
-            )
+            await audit.record(conn, "user.registered", actor_id=user.id, subject_id=user.id, ip=ip)
     except EmailTaken:
         raise ApiError(
-            409, "email_taken", "an account with this e-mail already exists; sign in instead",
+            409,
+            "email_taken",
+            "an account with this e-mail already exists; sign in instead",
             field="email",
         ) from None
     return signed_in_response(user, session, 201)
@@ -172,7 +174,10 @@ async def logout() -> Response:
             await end_session_sockets(rt.sio, who.session_id)
     response = Response(status=204)
     response.delete_cookie(
-        COOKIE_NAME, path="/", httponly=True, samesite="Lax",
+        COOKIE_NAME,
+        path="/",
+        httponly=True,
+        samesite="Lax",
         secure=cookie_secure(request, rt.settings),
     )
     return response

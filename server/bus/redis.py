@@ -11,7 +11,6 @@ import redis.asyncio as aioredis
 from server.bus.base import Bus, Subscription, Window
 
 
-
 class RedisSubscription(Subscription):
     def __init__(self, pubsub: aioredis.client.PubSub, prefix: str) -> None:
         self._pubsub = pubsub

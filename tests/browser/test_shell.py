@@ -20,7 +20,12 @@ from tests.servers import REPO, running_sobes, sobes_env
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DIST = REPO / "clients" / "web" / "dist"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
 
 
 @pytest.fixture
@@ -28,7 +33,9 @@ def server(database_url, redis_url, tmp_path):
     assert (DIST / "index.html").is_file(), "build the web client first: `make test` does it"
     assert Path(CHROMIUM).exists(), "Debian's chromium is needed: `make test` installs it"
     env = sobes_env(
-        DATABASE_URL=database_url, REDIS_URL=redis_url, SOBES_DATA_DIR=str(tmp_path / "var"),
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        SOBES_DATA_DIR=str(tmp_path / "var"),
         SOBES_NODE_NAME="browser-node",
     )
     with running_sobes(env, tmp_path / "serve.log") as running:
@@ -139,7 +146,9 @@ async def test_admin_sees_the_team_and_adds_a_member(server, browser, make_accou
     await expect(page.get_by_test_id("member-row")).to_have_count(3)
     row = page.locator(f'[data-testid="member-row"][data-email="{new_email}"]')
     await expect(row).to_have_attribute("data-role", "interviewer")
-    await expect(page.locator('[data-testid="audit-row"][data-action="member.added"]')).to_have_count(1)
+    await expect(
+        page.locator('[data-testid="audit-row"][data-action="member.added"]')
+    ).to_have_count(1)
     await page.evaluate("window.scrollTo(0, 0)")
     await page.screenshot(path=str(ARTIFACTS / "admin-home-en.png"), full_page=True)
     await context.close()
