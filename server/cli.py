@@ -58,6 +58,24 @@ async def _with_database(
         await database.close()
 
 
+def uvicorn_config(app: Any, host: str, port: int, forwarded_allow_ips: str) -> Any:
+    """How a Sobes node is served (the HTTP benchmark serves its baseline the same way)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        lifespan="on",
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+        ws_max_size=2 * 1024 * 1024,
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -68,18 +86,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = load_settings(overrides)
     configure_logging(settings)
     app = create_app(settings)
-    config = uvicorn.Config(
-        app,
-        host=settings.host,
-        port=settings.port,
-        lifespan="on",
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=10,
-        ws_max_size=2 * 1024 * 1024,
-    )
+    config = uvicorn_config(app, settings.host, settings.port, settings.forwarded_allow_ips)
     server = uvicorn.Server(config)
 
     async def run() -> None:
@@ -94,7 +101,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # that was there before it; a no-op handler makes that graceful stop exit with status 0.
     previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        asyncio.run(run())
+        # The same event loop uvicorn would pick itself (uvloop when installed).
+        with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+            runner.run(run())
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

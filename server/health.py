@@ -21,9 +21,9 @@ CHECK_TIMEOUT_S = 2.0
 @blueprint.get("/healthz")
 @tag(["operations"])
 @public
-async def healthz() -> dict[str, Any]:
+async def healthz() -> Response:
     """The process is alive and serving."""
-    return {"status": "ok", "node": runtime().settings.node_name}
+    return jsonify({"status": "ok", "node": runtime().settings.node_name})
 
 
 async def _check(probe: Any) -> str:

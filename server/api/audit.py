@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from quart import Blueprint, g
+from quart import Blueprint, Response, g, jsonify
 from quart_schema import document_response, tag, validate_querystring
 
 from server import audit
@@ -22,8 +20,8 @@ blueprint = Blueprint("audit", __name__)
 @requires(Role.ADMIN)
 @validate_querystring(AuditQuery)
 @document_response(EventsResponse, 200)
-async def audit_log(query_args: AuditQuery) -> dict[str, Any]:
+async def audit_log(query_args: AuditQuery) -> Response:
     """The newest events in one's organisation."""
     async with runtime().db.connection() as conn:
         events = await audit.for_organisation(conn, g.user.organisation_id, query_args.limit)
-    return {"events": events}
+    return jsonify({"events": events})

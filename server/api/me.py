@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from quart import Blueprint, Response, g
+from quart import Blueprint, Response, g, jsonify
 from quart_schema import document_response, tag, validate_request
 
 from server import audit
@@ -26,9 +25,9 @@ ACTIVITY_LIMIT = 50
 @tag(["account"])
 @requires(*EVERYONE)
 @document_response(UserResponse, 200)
-async def me() -> dict[str, Any]:
+async def me() -> Response:
     """The signed-in user."""
-    return {"user": g.user.to_json()}
+    return jsonify({"user": g.user.to_json()})
 
 
 @blueprint.patch("")
@@ -36,7 +35,7 @@ async def me() -> dict[str, Any]:
 @requires(*EVERYONE)
 @validate_request(ProfileUpdate)
 @document_response(UserResponse, 200)
-async def update_me(data: ProfileUpdate) -> dict[str, Any]:
+async def update_me(data: ProfileUpdate) -> Response:
     """Change one's name or interface language."""
     rt = runtime()
     changes = data.model_dump(exclude_none=True)
@@ -53,20 +52,20 @@ async def update_me(data: ProfileUpdate) -> dict[str, Any]:
                 details={"fields": sorted(changes)},
             )
     assert user is not None
-    return {"user": user.to_json()}
+    return jsonify({"user": user.to_json()})
 
 
 @blueprint.get("/sessions")
 @tag(["account"])
 @requires(*EVERYONE)
 @document_response(SessionsResponse, 200)
-async def my_sessions() -> dict[str, Any]:
+async def my_sessions() -> Response:
     """Where one is signed in."""
     who = await signed_in()
     assert who is not None
     async with runtime().db.connection() as conn:
         found = await sessions.list_sessions(conn, who.user.id, who.session_id)
-    return {"sessions": found}
+    return jsonify({"sessions": found})
 
 
 @blueprint.delete("/sessions/<uuid:session_id>")
@@ -95,8 +94,8 @@ async def end_session(session_id: uuid.UUID) -> Response:
 @tag(["account"])
 @requires(*EVERYONE)
 @document_response(EventsResponse, 200)
-async def my_activity() -> dict[str, Any]:
+async def my_activity() -> Response:
     """The latest events of one's own account."""
     async with runtime().db.connection() as conn:
         events = await audit.for_subject(conn, g.user.id, ACTIVITY_LIMIT)
-    return {"events": events}
+    return jsonify({"events": events})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from quart import Blueprint, Response, g, jsonify
 from quart_schema import document_response, tag, validate_request
@@ -34,21 +33,21 @@ blueprint = Blueprint("organisation", __name__)
 @tag(["organisation"])
 @requires(*STAFF)
 @document_response(OrganisationResponse, 200)
-async def organisation() -> dict[str, Any]:
+async def organisation() -> Response:
     """One's organisation and the size of its team."""
     async with runtime().db.connection() as conn:
-        return await organisations.get_organisation(conn, g.user.organisation_id)
+        return jsonify(await organisations.get_organisation(conn, g.user.organisation_id))
 
 
 @blueprint.get("/members")
 @tag(["organisation"])
 @requires(*STAFF)
 @document_response(MembersResponse, 200)
-async def members() -> dict[str, Any]:
+async def members() -> Response:
     """Everyone on one's organisation's team."""
     async with runtime().db.connection() as conn:
         team = await users.list_members(conn, g.user.organisation_id)
-    return {"members": [member.member_json() for member in team]}
+    return jsonify({"members": [member.member_json() for member in team]})
 
 
 @blueprint.post("/members")
@@ -99,7 +98,7 @@ async def add_member(data: MemberCreate) -> Response:
 @validate_request(MemberUpdate)
 @document_response(MemberResponse, 200)
 @document_response(ErrorResponse, 409)
-async def update_member(member_id: uuid.UUID, data: MemberUpdate) -> dict[str, Any]:
+async def update_member(member_id: uuid.UUID, data: MemberUpdate) -> Response:
     """Change a member's role, or deactivate and reactivate them."""
     rt = runtime()
     org_id = g.user.organisation_id
@@ -141,4 +140,4 @@ async def update_member(member_id: uuid.UUID, data: MemberUpdate) -> dict[str, A
             )
     for session_id in ended:
         await end_session_sockets(rt.sio, session_id)
-    return {"member": member.member_json()}
+    return jsonify({"member": member.member_json()})
