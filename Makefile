@@ -8,7 +8,7 @@ WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
                $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/package.json \
                $(wildcard $(WEB)/tsconfig*.json)
 
-.PHONY: run test install install-test web lint format bench chromium clean
+.PHONY: run test install install-test web lint format bench test-tools clean
 
 run: install web
 	$(BIN)/sobes migrate
@@ -17,7 +17,7 @@ run: install web
 	fi
 	$(BIN)/sobes serve
 
-test: install-test web chromium
+test: install-test web test-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	cd $(WEB) && npm run --silent typecheck
@@ -52,14 +52,19 @@ $(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json
 $(WEB)/dist/index.html: $(WEB)/node_modules/.package-lock.json $(WEB_SOURCES)
 	cd $(WEB) && npm run --silent build
 
-# The browser tests drive Debian's Chromium; install it when missing and we may.
-chromium:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+# The browser tests drive Debian's Chromium and the cluster test HAProxy; install them when
+# missing and we may.
+TEST_TOOLS := chromium:chromium haproxy:haproxy
+test-tools:
+	@missing=""; for pair in $(TEST_TOOLS); do \
+		command -v $${pair%%:*} >/dev/null 2>&1 || [ -x /usr/sbin/$${pair%%:*} ] || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "installing Debian's chromium for the browser tests"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+			echo "installing Debian's$$missing for the tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 		else \
-			echo "the browser tests need Chromium: install Debian's 'chromium' package"; exit 1; \
+			echo "the tests need Debian's$$missing: install them (apt-get install$$missing)"; exit 1; \
 		fi; \
 	fi
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 REPO = _BENCH.parent
 sys.path.insert(0, str(REPO))
 
-from tests.servers import free_port, sobes_env, start_sobes
+from deploy.processes import free_port, sobes_env, start_sobes
 
 TARGET_RATIO = 0.5
 
@@ -140,11 +140,11 @@ def sign_in(base_url: str) -> str:
     return cookie
 
 
-def embedded_url(data_dir: Path) -> str:
-    """The embedded server `sobes serve` started for this run, and its database."""
+def join_embedded(data_dir: Path):  # type: ignore[no-untyped-def]
+    """A handle on the embedded server that `sobes serve` started for this run."""
     from server.storage.embedded import start_embedded
 
-    return start_embedded(data_dir).url("sobes")
+    return start_embedded(data_dir)
 
 
 def main() -> int:
@@ -161,7 +161,8 @@ def main() -> int:
     env_values["SOBES_REGISTER_RATE_PER_IP"] = "100/60"
     sobes = start_sobes(sobes_env(**env_values), workdir / "sobes.log")
     bare_port = free_port()
-    database_url = env_values.get("DATABASE_URL") or embedded_url(workdir / "var")
+    embedded = None if "DATABASE_URL" in env_values else join_embedded(workdir / "var")
+    database_url = env_values.get("DATABASE_URL") or embedded.url("sobes")
     bare = subprocess.Popen(
         [sys.executable, "-m", "bench.bare_app", str(bare_port), database_url],
         cwd=REPO,
@@ -199,6 +200,8 @@ def main() -> int:
         bare.terminate()
         bare.wait()
         sobes.stop()
+        if embedded is not None:
+            embedded.stop()
 
     def median(name: str, field: str) -> float:
         return statistics.median(getattr(run, field) for run in runs[name])

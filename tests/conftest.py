@@ -19,13 +19,13 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
+from deploy.processes import start_redis
 from server.accounts import organisations, passwords, users
 from server.accounts.roles import Role
 from server.app import create_app
 from server.settings import RatePolicy, Settings
 from server.storage.database import ensure_database
 from server.storage.migrations import migrate
-from tests.servers import start_redis
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 GENEROUS = RatePolicy(count=10_000, window_s=60)
@@ -201,7 +201,7 @@ async def live_server(settings: Settings) -> AsyncIterator[str]:
 
     import uvicorn
 
-    from tests.servers import free_port
+    from deploy.processes import free_port
 
     port = free_port()
     app = create_app(settings)

@@ -88,7 +88,7 @@ async def test_two_redis_buses_share_counters_and_messages(redis_url, redis_pref
 
 
 async def test_unreachable_redis_raises_promptly(redis_prefix):
-    from tests.servers import free_port
+    from deploy.processes import free_port
 
     dead = RedisBus(f"redis://127.0.0.1:{free_port()}/0", redis_prefix)
     try:

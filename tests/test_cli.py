@@ -9,8 +9,8 @@ import sys
 import asyncpg
 import pytest
 
+from deploy.processes import REPO, sobes_env
 from tests.conftest import unique_email
-from tests.servers import REPO, sobes_env
 
 
 @pytest.fixture
@@ -176,7 +176,7 @@ async def test_bad_configuration_is_reported_not_raised(cli_env):
 
 
 async def test_unreachable_database_is_a_clear_error(tmp_path):
-    from tests.servers import free_port
+    from deploy.processes import free_port
 
     env = sobes_env(
         DATABASE_URL=f"postgresql://postgres:hunter2@127.0.0.1:{free_port()}/x",

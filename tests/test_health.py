@@ -8,10 +8,10 @@ import time
 import aiohttp
 import pytest
 
+from deploy.processes import start_redis
 from server.accounts.roles import Role
 from server.storage.database import EMBEDDED_DATABASE
 from tests.conftest import live_server, serving
-from tests.servers import start_redis
 
 
 async def test_ready_node_reports_its_checks(app):

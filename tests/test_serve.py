@@ -6,7 +6,7 @@ import json
 import signal
 import urllib.request
 
-from tests.servers import running_sobes, sobes_env
+from deploy.processes import running_sobes, sobes_env
 
 
 def get(url: str, headers: dict[str, str] | None = None):

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import async_playwright, expect
 
+from deploy.processes import REPO, running_sobes, sobes_env
 from tests.conftest import ARTIFACTS
-from tests.servers import REPO, running_sobes, sobes_env
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DIST = REPO / "clients" / "web" / "dist"

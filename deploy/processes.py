@@ -1,4 +1,7 @@
-"""Real servers the tests start: Redis, embedded PostgreSQL, and `sobes serve` itself."""
+"""Real processes on this machine: Redis, embedded PostgreSQL and `sobes serve` itself.
+
+Used by the local cluster runner, the tests and the benchmarks.
+"""
 
 from __future__ import annotations
 
