@@ -208,6 +208,38 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_set_password(args: argparse.Namespace) -> int:
+    from server import audit
+    from server.accounts import passwords, sessions, users
+
+    settings = load_settings()
+    password = _read_password(args)
+    if len(password) < settings.password_min_length:
+        raise CliError(
+            f"the password needs at least {settings.password_min_length} characters", EXIT_USAGE
+        )
+
+    async def work(conn: Any) -> int:
+        credentials = await users.find_credentials(conn, args.email)
+        if credentials is None:
+            raise CliError(f"no account with e-mail {args.email.strip().lower()}")
+        password_hash = await passwords.hash_password(password)
+        async with conn.transaction():
+            await users.set_password_hash(conn, credentials["id"], password_hash)
+            ended = await sessions.revoke_all(conn, credentials["id"])
+            await audit.record(
+                conn,
+                "user.password_set",
+                subject_id=credentials["id"],
+                details={"by": "sobes set-password", "sessions_ended": len(ended)},
+            )
+        return len(ended)
+
+    ended = asyncio.run(_with_database(settings, work))
+    print(f"password changed; {ended} session(s) signed out")
+    return 0
+
+
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from server.demo import DEMO_ACCOUNTS, load_demo_data
 
@@ -250,6 +282,17 @@ def build_parser() -> argparse.ArgumentParser:
     create_user.add_argument("--org", help="organisation name (created if new); staff only")
     create_user.add_argument("--name", help="full name (default: the e-mail's local part)")
     create_user.set_defaults(handler=cmd_create_user)
+
+    set_password = commands.add_parser(
+        "set-password", help="give an account a new password and sign out its sessions"
+    )
+    set_password.add_argument("--email", required=True)
+    new_secret = set_password.add_mutually_exclusive_group()
+    new_secret.add_argument("--password", help="the new password (visible to `ps`)")
+    new_secret.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    set_password.set_defaults(handler=cmd_set_password)
 
     demo = commands.add_parser(
         "demo-data", help="load the demo organisation and accounts (idempotent)"

@@ -186,3 +186,48 @@ async def test_unreachable_database_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert "unreachable" in result.stderr
     assert "hunter2" not in result.stderr  # the password never reaches the output
+
+
+async def test_set_password_signs_out_and_the_new_password_works(cli_env):
+    env, url = cli_env
+    email = unique_email("reset")
+    made = sobes(
+        env,
+        "create-user",
+        "--email",
+        email,
+        "--password",
+        "the old password",
+        "--role",
+        "candidate",
+    )
+    assert made.returncode == 0, made.stderr
+    conn = await asyncpg.connect(url)
+    try:
+        user_id = await conn.fetchval("SELECT id FROM users WHERE email = $1", email)
+        await conn.execute(
+            "INSERT INTO sessions (token_hash, user_id, expires_at) "
+            "VALUES ('\\x01', $1, now() + interval '1 day')",
+            user_id,
+        )
+        changed = sobes(
+            env,
+            "set-password",
+            "--email",
+            email.upper(),
+            "--password-stdin",
+            stdin="the new password\n",
+        )
+        assert changed.returncode == 0, changed.stderr
+        assert "1 session(s) signed out" in changed.stdout
+        assert await conn.fetchval("SELECT count(*) FROM sessions WHERE user_id = $1", user_id) == 0
+        stored = await conn.fetchval("SELECT password_hash FROM users WHERE id = $1", user_id)
+    finally:
+        await conn.close()
+    from server.accounts.passwords import verify_password
+
+    assert await verify_password(stored, "the new password")
+    assert not await verify_password(stored, "the old password")
+    missing = sobes(env, "set-password", "--email", unique_email(), "--password", "x" * 12)
+    assert missing.returncode == 1
+    assert "no account" in missing.stderr

@@ -71,6 +71,7 @@ async def test_register_sign_in_and_switch_language(server, browser):
     await expect(password_error).to_contain_text("at least 10 characters")
     await expect(page.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
     await expect(page.get_by_label("Password")).to_be_focused()
+    await page.screenshot(path=str(ARTIFACTS / "register-error-en.png"))
 
     await page.get_by_label("Password").fill("analytical engine")
     await page.get_by_label("Password").press("Enter")
