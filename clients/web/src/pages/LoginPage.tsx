@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate } from 'react-router-dom'
 import { useAuth } from '../auth'
-import { Field, FormError } from '../components/Field'
+import { AuthCard } from '../components/AuthCard'
+import { Field } from '../components/Field'
 import { useDocumentTitle } from '../hooks'
 import { useApiForm } from '../useApiForm'
 
@@ -26,43 +27,28 @@ export function LoginPage() {
   const password = form.field('password')
 
   return (
-    <div className="auth-page">
-      <section className="card auth-card" aria-labelledby="login-heading">
-        <h1 id="login-heading">{t('login.heading')}</h1>
-        <p className="muted">{t('login.intro')}</p>
-
-        <form
-          ref={form.formRef}
-          className="form"
-          onSubmit={(e) => void onSubmit(e)}
-          noValidate
-          aria-labelledby="login-heading"
-          data-testid="login-form"
-        >
-          <FormError message={form.formError} />
-
-          <Field binding={email} label={t('fields.email')}>
-            <input {...email.control} type="email" autoComplete="email" inputMode="email" autoFocus />
-          </Field>
-
-          <Field binding={password} label={t('fields.password')}>
-            <input {...password.control} type="password" autoComplete="current-password" />
-          </Field>
-
-          <button
-            type="submit"
-            className="button button--primary button--block"
-            disabled={form.submitting}
-            aria-busy={form.submitting || undefined}
-          >
-            {t('login.submit')}
-          </button>
-        </form>
-
-        <p className="auth-switch">
+    <AuthCard
+      id="login"
+      heading={t('login.heading')}
+      intro={t('login.intro')}
+      formRef={form.formRef}
+      formError={form.formError}
+      submitting={form.submitting}
+      submitLabel={t('login.submit')}
+      onSubmit={onSubmit}
+      footer={
+        <>
           {t('login.noAccount')} <Link to="/register">{t('login.registerLink')}</Link>
-        </p>
-      </section>
-    </div>
+        </>
+      }
+    >
+      <Field binding={email} label={t('fields.email')}>
+        <input {...email.control} type="email" autoComplete="email" inputMode="email" autoFocus />
+      </Field>
+
+      <Field binding={password} label={t('fields.password')}>
+        <input {...password.control} type="password" autoComplete="current-password" />
+      </Field>
+    </AuthCard>
   )
 }

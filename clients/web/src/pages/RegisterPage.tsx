@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate } from 'react-router-dom'
 import { useAuth } from '../auth'
-import { Field, FormError } from '../components/Field'
+import { AuthCard } from '../components/AuthCard'
+import { Field } from '../components/Field'
 import { useDocumentTitle } from '../hooks'
 import { useApiForm } from '../useApiForm'
 
@@ -32,47 +33,32 @@ export function RegisterPage() {
   const password = form.field('password')
 
   return (
-    <div className="auth-page">
-      <section className="card auth-card" aria-labelledby="register-heading">
-        <h1 id="register-heading">{t('register.heading')}</h1>
-        <p className="muted">{t('register.intro')}</p>
-
-        <form
-          ref={form.formRef}
-          className="form"
-          onSubmit={(e) => void onSubmit(e)}
-          noValidate
-          aria-labelledby="register-heading"
-          data-testid="register-form"
-        >
-          <FormError message={form.formError} />
-
-          <Field binding={fullName} label={t('fields.fullName')}>
-            <input {...fullName.control} type="text" autoComplete="name" maxLength={200} autoFocus />
-          </Field>
-
-          <Field binding={email} label={t('fields.email')}>
-            <input {...email.control} type="email" autoComplete="email" inputMode="email" />
-          </Field>
-
-          <Field binding={password} label={t('fields.password')} hint={t('hints.password')}>
-            <input {...password.control} type="password" autoComplete="new-password" />
-          </Field>
-
-          <button
-            type="submit"
-            className="button button--primary button--block"
-            disabled={form.submitting}
-            aria-busy={form.submitting || undefined}
-          >
-            {t('register.submit')}
-          </button>
-        </form>
-
-        <p className="auth-switch">
+    <AuthCard
+      id="register"
+      heading={t('register.heading')}
+      intro={t('register.intro')}
+      formRef={form.formRef}
+      formError={form.formError}
+      submitting={form.submitting}
+      submitLabel={t('register.submit')}
+      onSubmit={onSubmit}
+      footer={
+        <>
           {t('register.haveAccount')} <Link to="/login">{t('register.loginLink')}</Link>
-        </p>
-      </section>
-    </div>
+        </>
+      }
+    >
+      <Field binding={fullName} label={t('fields.fullName')}>
+        <input {...fullName.control} type="text" autoComplete="name" maxLength={200} autoFocus />
+      </Field>
+
+      <Field binding={email} label={t('fields.email')}>
+        <input {...email.control} type="email" autoComplete="email" inputMode="email" />
+      </Field>
+
+      <Field binding={password} label={t('fields.password')} hint={t('hints.password')}>
+        <input {...password.control} type="password" autoComplete="new-password" />
+      </Field>
+    </AuthCard>
   )
 }
