@@ -15,7 +15,7 @@ run: install web
 	@if [ ! -f var/.demo-data-loaded ]; then \
 		$(BIN)/sobes demo-data && mkdir -p var && touch var/.demo-data-loaded; \
 	fi
-	$(BIN)/sobes serve
+	SOBES_LOG_FORMAT=$${SOBES_LOG_FORMAT:-text} $(BIN)/sobes serve
 
 test: install-test web test-tools
 	$(BIN)/ruff check .

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import types
 
@@ -19,7 +18,12 @@ from server.bus import open_bus
 from server.errors import install_error_handlers
 from server.health import blueprint as health_blueprint
 from server.observability import ROUTE_SCOPE_KEY, Metrics, ObservedApp
-from server.realtime import close_socketio, create_socketio, install_handlers
+from server.realtime import (
+    close_socketio,
+    create_socketio,
+    disconnect_ended_sessions,
+    install_handlers,
+)
 from server.runtime import Runtime
 from server.settings import Settings
 from server.storage.database import Database
@@ -71,14 +75,15 @@ def create_app(settings: Settings | None = None) -> Quart:
         if request.path.startswith(API_PREFIX):
             check_same_origin(request, settings)
 
-    sweeper: list[asyncio.Task[None]] = []
+    background: list[asyncio.Task[None]] = []
 
     @app.before_serving
     async def _open() -> None:
         log.info("starting node", extra={"settings": settings.described()})
         rt.db = await Database.open(settings)
         rt.bus = open_bus(settings)
-        sweeper.append(asyncio.create_task(_sweep_expired_sessions(rt)))
+        background.append(asyncio.create_task(_sweep_expired_sessions(rt)))
+        background.append(asyncio.create_task(disconnect_ended_sessions(rt)))
         log.info(
             "node ready",
             extra={"database": "embedded" if rt.db.embedded else "external", "bus": rt.bus.kind},
@@ -86,12 +91,16 @@ def create_app(settings: Settings | None = None) -> Quart:
 
     @app.after_serving
     async def _close() -> None:
-        for task in sweeper:
+        for task in background:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
         await close_socketio(sio)
         await rt.bus.close()
+        if background:
+            # Never let a background task hold up the shutdown.
+            done, _ = await asyncio.wait(background, timeout=5)
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    log.warning("background task failed", exc_info=task.exception())
         await rt.db.close()
         log.info("node stopped")
 

@@ -71,7 +71,7 @@ def _session_token(environ: dict[str, Any]) -> str | None:
 
 
 def install_handlers(sio: socketio.AsyncServer, rt: Runtime) -> None:
-    """Connection checks and the events of this node; every event handler re-checks the role."""
+    """Connection checks: only a valid session connects, and its user's rooms are joined."""
 
     @sio.event
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
@@ -111,9 +111,37 @@ def install_handlers(sio: socketio.AsyncServer, rt: Runtime) -> None:
         rt.metrics.socketio_connections.dec()
 
 
-async def end_session_sockets(sio: socketio.AsyncServer, session_id: object) -> None:
-    """Tell the browser tabs of a signed-out session, on any node, that it has ended."""
-    await sio.emit("signed_out", {}, to=session_room(session_id))
+SESSIONS_ENDED = "sessions.ended"
+
+
+async def end_session_sockets(rt: Runtime, session_id: object) -> None:
+    """End the live connections of a signed-out session on every node.
+
+    The tabs are told first (``signed_out``); then each node disconnects its own sockets of
+    that session, so a client that ignores the event is cut off all the same.
+    """
+    await rt.sio.emit("signed_out", {}, to=session_room(session_id))
+    await rt.bus.publish(SESSIONS_ENDED, {"session_id": str(session_id)})
+
+
+async def disconnect_ended_sessions(rt: Runtime) -> None:
+    """This node's listener for ended sessions; runs for the life of the node."""
+    while True:
+        try:
+            async with await rt.bus.subscribe(SESSIONS_ENDED) as subscription:
+                async for _, message in subscription:
+                    room = session_room(message["session_id"])
+                    local = [sid for sid, _ in rt.sio.manager.get_participants("/", room)]
+                    for sid in local:
+                        await rt.sio.disconnect(sid)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                return  # the node is stopping; the client library reported it as an error
+            log.warning("lost the ended-sessions subscription; resubscribing", exc_info=True)
+            await asyncio.sleep(1)
 
 
 async def close_socketio(sio: socketio.AsyncServer) -> None:

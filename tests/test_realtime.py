@@ -108,6 +108,7 @@ async def test_logout_on_one_node_reaches_the_socket_on_another(make_settings, m
             ):
                 assert out.status == 204
             await wait_for(lambda: ("signed_out", {}) in received)
+            await wait_for(lambda: not client.connected)  # cut off, not only told
         finally:
             await client.disconnect()
 

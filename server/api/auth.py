@@ -171,7 +171,7 @@ async def logout() -> Response:
                     ip=client_ip(),
                 )
         if who is not None:
-            await end_session_sockets(rt.sio, who.session_id)
+            await end_session_sockets(rt, who.session_id)
     response = Response(status=204)
     response.delete_cookie(
         COOKIE_NAME,

@@ -86,7 +86,7 @@ async def end_session(session_id: uuid.UUID) -> Response:
             target=f"session:{session_id}",
             ip=client_ip(),
         )
-    await end_session_sockets(rt.sio, session_id)
+    await end_session_sockets(rt, session_id)
     return Response(status=204)
 
 

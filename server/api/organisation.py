@@ -139,5 +139,5 @@ async def update_member(member_id: uuid.UUID, data: MemberUpdate) -> Response:
                 },
             )
     for session_id in ended:
-        await end_session_sockets(rt.sio, session_id)
+        await end_session_sockets(rt, session_id)
     return jsonify({"member": member.member_json()})

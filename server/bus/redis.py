@@ -12,9 +12,10 @@ from server.bus.base import Bus, Subscription, Window
 
 
 class RedisSubscription(Subscription):
-    def __init__(self, pubsub: aioredis.client.PubSub, prefix: str) -> None:
+    def __init__(self, bus: RedisBus, pubsub: aioredis.client.PubSub) -> None:
+        self._bus = bus
         self._pubsub = pubsub
-        self._prefix = prefix
+        self._prefix = bus.prefix
 
     async def __aiter__(self) -> AsyncIterator[tuple[str, dict[str, Any]]]:
         async for item in self._pubsub.listen():
@@ -26,6 +27,7 @@ class RedisSubscription(Subscription):
             yield channel.removeprefix(self._prefix), json.loads(item["data"])
 
     async def close(self) -> None:
+        self._bus._open.discard(self)
         await self._pubsub.aclose()
 
 
@@ -34,6 +36,7 @@ class RedisBus(Bus):
 
     def __init__(self, url: str, prefix: str = "sobes:") -> None:
         self.prefix = prefix
+        self._open: set[RedisSubscription] = set()
         self.client = aioredis.Redis.from_url(
             url,
             socket_connect_timeout=3,
@@ -57,7 +60,9 @@ class RedisBus(Bus):
                 raise aioredis.ConnectionError("Redis did not confirm the subscription")
             if reply["type"] == "subscribe":
                 confirmed += 1
-        return RedisSubscription(pubsub, self.prefix)
+        subscription = RedisSubscription(self, pubsub)
+        self._open.add(subscription)
+        return subscription
 
     async def hit(self, key: str, window_s: int) -> Window:
         name = f"{self.prefix}count:{key}"
@@ -86,4 +91,7 @@ class RedisBus(Bus):
         await self.client.ping()
 
     async def close(self) -> None:
+        # Closing the subscriptions' connections also wakes any task still reading them.
+        for subscription in list(self._open):
+            await subscription.close()
         await self.client.aclose()
