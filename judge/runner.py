@@ -32,6 +32,8 @@ class UnknownLanguage(ValueError):
 
 @dataclass(frozen=True)
 class TestSpec:
+    __test__ = False  # not a pytest test class
+
     name: str
     input: bytes
     answer: bytes
@@ -96,6 +98,8 @@ class RunReport:
 
 @dataclass
 class TestReport:
+    __test__ = False  # not a pytest test class
+
     name: str
     group: str
     verdict: Verdict
@@ -233,6 +237,7 @@ class Judge:
                 stdin=stdin,
                 mounts=compiled.resolved.mounts,
                 env=compiled.resolved.env,
+                stdout_to_file=True,
             )
         )
 

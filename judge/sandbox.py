@@ -9,7 +9,7 @@ capabilities; no further user namespaces; death with the judge. When the command
 pid namespace ends with it, so nothing outlives a run, ``setsid`` children included.
 
 Files go in through memfds copied by bubblewrap into the sandbox's own tmpfs, and results come
-out through pipes (stdout, stderr and a tar stream of artifacts), so the host never
+out through the judge's own descriptors (pipes, and memfds for output), so the host never
 writes, chowns or reads through a path that sandboxed code could have created or replaced.
 """
 
@@ -78,6 +78,10 @@ class Invocation:
     env: dict[str, str] = field(default_factory=dict)
     # After a successful exit, these names (shell globs in /box) come back as artifacts.
     collect: tuple[str, ...] = ()
+    # Standard output into a file capped by RLIMIT_FSIZE rather than a pipe: writes never
+    # block, so a runtime cannot pile up unwritten output in memory (Node.js does), and
+    # exceeding the output limit is decided by the kernel, not by how fast the judge reads.
+    stdout_to_file: bool = False
 
 
 def bubblewrap() -> str:
@@ -189,7 +193,7 @@ class Sandbox:
         return cmd + argv
 
     @staticmethod
-    def _rlimits(limits: Limits, with_cgroup: bool) -> list[str]:
+    def _rlimits(limits: Limits, with_cgroup: bool, file_size: int) -> list[str]:
         """``prlimit`` options: set on bubblewrap itself, so everything it starts inherits them.
 
         (Setting them from outside with prlimit(2) needs CAP_SYS_RESOURCE, which a judge may
@@ -198,7 +202,7 @@ class Sandbox:
         cpu_s = -(-limits.cpu_ms // 1000) + 1  # ceil, plus a second: the watcher acts first
         options = [
             f"--cpu={cpu_s}:{cpu_s + 1}",
-            f"--fsize={limits.file_size_mb * MIB}",
+            f"--fsize={file_size}",
             f"--nofile={limits.open_files}",
             "--core=0",
             f"--stack={min(limits.memory_mb, 256) * MIB}",
@@ -227,7 +231,10 @@ class Sandbox:
             for index, mount in enumerate(inv.mounts):
                 fds[f"mount:{index}"] = os.open(mount.host, os.O_PATH | os.O_DIRECTORY)
             stdin_fd = _memfd("stdin", inv.stdin)
+            out_fd = _memfd("stdout", b"") if inv.stdout_to_file else None
             to_close += [*fds.values(), stdin_fd]
+            if out_fd is not None:
+                to_close.append(out_fd)
             info_r, fds["info_w"] = os.pipe()
             fds["block_r"], block_w = os.pipe()
             status_r, fds["status_w"] = os.pipe()
@@ -242,14 +249,17 @@ class Sandbox:
             if inv.collect:
                 fds["artifacts_w"] = art_w
                 pass_fds.append(art_w)
+            file_size = limits.file_size_mb * MIB
+            if inv.stdout_to_file:
+                # The output file's size limit is the output limit (+1 to tell a full file from
+                # an overflowing one), but bubblewrap must still be able to write the inputs.
+                largest_input = max((len(c) for c in inv.files.values()), default=0)
+                file_size = max(limits.stdout_bytes + 1, largest_input)
+            rlimits = self._rlimits(limits, group is not None, file_size)
             process = _spawn(
-                [
-                    PRLIMIT,
-                    *self._rlimits(limits, group is not None),
-                    "--",
-                    *self._command(inv, fds),
-                ],
+                [PRLIMIT, *rlimits, "--", *self._command(inv, fds)],
                 stdin_fd=stdin_fd,
+                stdout_fd=out_fd,
                 pass_fds=pass_fds,
                 as_user=HOST_UID if self.as_root else None,
             )
@@ -274,6 +284,13 @@ class Sandbox:
             to_close.remove(block_w)
             begun = time.monotonic()
             usage = self._supervise(process, group, limits, art_r, begun)
+            if out_fd is not None:
+                size = os.fstat(out_fd).st_size
+                usage.stdout = os.pread(out_fd, min(size, limits.stdout_bytes), 0)
+                if size > limits.stdout_bytes:
+                    # It wrote past the limit first; whatever it did next (runtimes that ignore
+                    # SIGXFSZ pile up errors until memory runs out) follows from that.
+                    usage.limit_hit = "output"
             status = _read_statuses(status_r)
             exit_code = status.get("exit-code")
             if exit_code is not None and exit_code > 128 and usage.signal is None:
@@ -303,7 +320,9 @@ class Sandbox:
         begun: float,
     ) -> Usage:
         usage = Usage()
-        caps = {process.stdout_fd: limits.stdout_bytes, process.stderr_fd: limits.stderr_bytes}
+        caps = {process.stderr_fd: limits.stderr_bytes}
+        if process.stdout_fd is not None:
+            caps[process.stdout_fd] = limits.stdout_bytes
         if art_r >= 0:
             caps[art_r] = ARTIFACT_LIMIT
         chunks: dict[int, list[bytes]] = {fd: [] for fd in caps}
@@ -352,7 +371,8 @@ class Sandbox:
         finally:
             selector.close()
         usage.wall_ms = round((time.monotonic() - begun) * 1000)
-        usage.stdout = b"".join(chunks[process.stdout_fd])
+        if process.stdout_fd is not None:
+            usage.stdout = b"".join(chunks[process.stdout_fd])
         usage.stderr = b"".join(chunks[process.stderr_fd])
         if group is not None:
             usage.cpu_ms = group.cpu_ns() // 1_000_000
@@ -381,7 +401,7 @@ class _Process:
     """bubblewrap's process, reaped with wait4 so its children's CPU and memory are known."""
 
     popen: subprocess.Popen[bytes]
-    stdout_fd: int
+    stdout_fd: int | None
     stderr_fd: int
     returncode: int | None = None
     rusage: resource.struct_rusage | None = None
@@ -411,7 +431,14 @@ class _Process:
                 stream.close()
 
 
-def _spawn(argv: list[str], *, stdin_fd: int, pass_fds: list[int], as_user: int | None) -> _Process:
+def _spawn(
+    argv: list[str],
+    *,
+    stdin_fd: int,
+    stdout_fd: int | None,
+    pass_fds: list[int],
+    as_user: int | None,
+) -> _Process:
     """Start bubblewrap with exactly the descriptors it needs, as ``as_user`` when given."""
     identity = {}
     if as_user is not None:
@@ -419,7 +446,7 @@ def _spawn(argv: list[str], *, stdin_fd: int, pass_fds: list[int], as_user: int 
     popen = subprocess.Popen(  # noqa: S603 (a fixed bwrap command line, no shell)
         argv,
         stdin=stdin_fd,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.PIPE if stdout_fd is None else stdout_fd,
         stderr=subprocess.PIPE,
         pass_fds=pass_fds,
         close_fds=True,
@@ -427,8 +454,9 @@ def _spawn(argv: list[str], *, stdin_fd: int, pass_fds: list[int], as_user: int 
         env={},
         **identity,
     )
-    assert popen.stdout is not None and popen.stderr is not None
-    return _Process(popen=popen, stdout_fd=popen.stdout.fileno(), stderr_fd=popen.stderr.fileno())
+    assert popen.stderr is not None
+    out = popen.stdout.fileno() if popen.stdout is not None else None
+    return _Process(popen=popen, stdout_fd=out, stderr_fd=popen.stderr.fileno())
 
 
 def _read_json(fd: int, deadline: float) -> dict | None:

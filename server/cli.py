@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from pydantic import EmailStr, TypeAdapter, ValidationError
@@ -240,6 +241,72 @@ def cmd_set_password(args: argparse.Namespace) -> int:
     return 0
 
 
+SOURCE_SUFFIXES = {
+    ".py": "python3",
+    ".c": "c",
+    ".cpp": "cpp",
+    ".cc": "cpp",
+    ".cxx": "cpp",
+    ".java": "java",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".rs": "rust",
+}
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from judge.languages import LANGUAGES
+    from judge.limits import Limits
+    from judge.runner import Judge, UnknownLanguage
+    from judge.sandbox import SandboxError
+
+    path = Path(args.file)
+    language = args.language or SOURCE_SUFFIXES.get(path.suffix.lower())
+    if language is None:
+        raise CliError(
+            f"cannot tell the language of {path.name}; give --language ({', '.join(LANGUAGES)})",
+            EXIT_USAGE,
+        )
+    try:
+        source = path.read_text(encoding="utf-8")
+        stdin = Path(args.stdin).read_bytes() if args.stdin else b""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read the input: {exc}", EXIT_USAGE) from None
+    try:
+        limits = Limits().with_overrides(
+            cpu_ms=args.cpu_ms, wall_ms=args.wall_ms, memory_mb=args.memory_mb
+        )
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    try:
+        judge = Judge()
+        report = judge.run_program(language, source, stdin, limits)
+    except UnknownLanguage:
+        raise CliError(
+            f"language {language!r} is not available here; known: {', '.join(LANGUAGES)}",
+            EXIT_USAGE,
+        ) from None
+    except SandboxError as exc:
+        raise CliError(str(exc)) from None
+    print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_languages(args: argparse.Namespace) -> int:
+    from judge.runner import Judge
+    from judge.sandbox import SandboxError
+    from judge.selftest import self_test
+
+    try:
+        statuses = self_test(Judge())
+    except SandboxError as exc:
+        raise CliError(str(exc)) from None
+    for status in statuses.values():
+        state = status.version if status.available else f"NOT AVAILABLE: {status.problem}"
+        print(f"{status.id:<11} {status.name:<22} {state}")
+    return 0 if any(s.available for s in statuses.values()) else 1
+
+
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from server.demo import DEMO_ACCOUNTS, load_demo_data
 
@@ -293,6 +360,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     set_password.set_defaults(handler=cmd_set_password)
+
+    run = commands.add_parser(
+        "run", help="run one program through the judge's sandbox here and print the result"
+    )
+    run.add_argument("file", help="the source file")
+    run.add_argument("--language", help="python3, c, cpp, java, javascript or rust")
+    run.add_argument("--stdin", help="a file to give the program as standard input")
+    run.add_argument("--cpu-ms", type=int, help="CPU time limit (default 2000)")
+    run.add_argument("--wall-ms", type=int, help="wall-clock limit (default twice CPU + 1 s)")
+    run.add_argument("--memory-mb", type=int, help="memory limit (default 256)")
+    run.set_defaults(handler=cmd_run)
+
+    languages = commands.add_parser(
+        "languages", help="self-test every language on this machine and list what is offered"
+    )
+    languages.set_defaults(handler=cmd_languages)
 
     demo = commands.add_parser(
         "demo-data", help="load the demo organisation and accounts (idempotent)"
