@@ -52,12 +52,14 @@ $(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json
 $(WEB)/dist/index.html: $(WEB)/node_modules/.package-lock.json $(WEB_SOURCES)
 	cd $(WEB) && npm run --silent build
 
-# The browser tests drive Debian's Chromium and the cluster test HAProxy; install them when
-# missing and we may.
-TEST_TOOLS := chromium:chromium haproxy:haproxy
+# What the tests drive, as Debian packages: Chromium (browser tests), HAProxy (cluster test),
+# bubblewrap and the six languages' toolchains (judge tests). Installed when missing and we may.
+# (Debian's rustc, not rustup's: the sandbox's unprivileged user must be able to reach it.)
+TEST_TOOLS := chromium:chromium haproxy:haproxy bwrap:bubblewrap gcc:gcc g++:g++ \
+              javac:openjdk-17-jdk-headless node:nodejs rustc:rustc python3:python3
 test-tools:
 	@missing=""; for pair in $(TEST_TOOLS); do \
-		command -v $${pair%%:*} >/dev/null 2>&1 || [ -x /usr/sbin/$${pair%%:*} ] || missing="$$missing $${pair#*:}"; \
+		[ -x /usr/bin/$${pair%%:*} ] || [ -x /usr/sbin/$${pair%%:*} ] || missing="$$missing $${pair#*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

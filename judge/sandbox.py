@@ -302,6 +302,9 @@ class Sandbox:
             return usage
         finally:
             if process is not None:
+                if group is not None:
+                    group.kill_all()
+                process.wait_briefly()
                 process.kill_and_reap()
                 process.close()
             if group is not None:
@@ -392,8 +395,11 @@ class Sandbox:
     @staticmethod
     def _stop(process: _Process, group: RunGroup | None) -> None:
         if group is not None:
+            # Kill the sandbox from inside; bubblewrap then reaps its child and exits itself,
+            # so no orphan is left for the host's init to reap.
             group.kill_all()
-        process.kill_and_reap(wait=False)
+        else:
+            process.kill_and_reap(wait=False)
 
 
 @dataclass
@@ -416,6 +422,14 @@ class _Process:
             pid, status, rusage = os.wait4(self.popen.pid, os.WNOHANG)
             if pid:
                 self._reaped(status, rusage)
+
+    def wait_briefly(self, seconds: float = 2.0) -> None:
+        """Give bubblewrap a moment to exit by itself after its sandbox was killed."""
+        deadline = time.monotonic() + seconds
+        while self.returncode is None and time.monotonic() < deadline:
+            self.poll()
+            if self.returncode is None:
+                time.sleep(0.001)
 
     def kill_and_reap(self, wait: bool = True) -> None:
         if self.returncode is None:
