@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -67,3 +68,16 @@ def self_test(judge: Judge, workers: int = 4) -> dict[str, LanguageStatus]:
         else:
             log.warning("language %s not offered: %s", status.id, status.problem)
     return {status.id: status for status in statuses}
+
+
+_tested: dict[str, LanguageStatus] | None = None
+_tested_lock = threading.Lock()
+
+
+def self_test_once(judge: Judge) -> dict[str, LanguageStatus]:
+    """The self-test, run once per process: the toolchains do not change under a worker."""
+    global _tested
+    with _tested_lock:
+        if _tested is None:
+            _tested = self_test(judge)
+        return _tested

@@ -17,12 +17,14 @@ from server.api import API_PREFIX, register_api
 from server.bus import open_bus
 from server.errors import install_error_handlers
 from server.health import blueprint as health_blueprint
+from server.judging import JudgeWorkers, open_queue
 from server.observability import ROUTE_SCOPE_KEY, Metrics, ObservedApp
 from server.realtime import (
     close_socketio,
     create_socketio,
     disconnect_ended_sessions,
     install_handlers,
+    user_room,
 )
 from server.runtime import Runtime
 from server.settings import Settings
@@ -82,6 +84,16 @@ def create_app(settings: Settings | None = None) -> Quart:
         log.info("starting node", extra={"settings": settings.described()})
         rt.db = await Database.open(settings)
         rt.bus = open_bus(settings)
+        rt.queue = open_queue(settings)
+        if settings.in_process_judge_workers:
+
+            async def notify(user_id: object, payload: dict) -> None:
+                await sio.emit("run.finished", payload, to=user_room(user_id))
+
+            rt.judge_workers = JudgeWorkers(
+                settings, rt.db, rt.queue, notify, settings.in_process_judge_workers
+            )
+            rt.judge_workers.start()
         background.append(asyncio.create_task(_sweep_expired_sessions(rt)))
         background.append(asyncio.create_task(disconnect_ended_sessions(rt)))
         log.info(
@@ -91,6 +103,8 @@ def create_app(settings: Settings | None = None) -> Quart:
 
     @app.after_serving
     async def _close() -> None:
+        if rt.judge_workers is not None:
+            await rt.judge_workers.close()
         for task in background:
             task.cancel()
         await close_socketio(sio)
@@ -101,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Quart:
             for task in done:
                 if not task.cancelled() and task.exception() is not None:
                     log.warning("background task failed", exc_info=task.exception())
+        await rt.queue.close()
         await rt.db.close()
         log.info("node stopped")
 

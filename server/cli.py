@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -292,6 +293,58 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run judge workers: take jobs from the Redis queue until SIGTERM, then finish and stop."""
+    import socketio
+
+    from server.judging import JudgeWorkers, open_queue
+    from server.observability import configure_logging
+    from server.realtime import user_room
+    from server.storage.database import Database
+
+    settings = load_settings()
+    if not settings.redis_url:
+        raise CliError(
+            "sobes worker takes its jobs from Redis: set REDIS_URL (without Redis, "
+            "`sobes serve` runs the judge workers in-process)",
+            EXIT_USAGE,
+        )
+    configure_logging(settings)
+    slots = args.concurrency or os.cpu_count() or 1
+
+    async def work() -> None:
+        try:
+            database = await Database.open(settings)
+        except RuntimeError as exc:
+            raise CliError(str(exc)) from None
+        queue = open_queue(settings)
+        emitter = socketio.AsyncRedisManager(
+            settings.redis_url, channel=f"{settings.redis_prefix}socketio", write_only=True
+        )
+
+        async def notify(user_id: object, payload: dict[str, Any]) -> None:
+            await emitter.emit("run.finished", payload, room=user_room(user_id), namespace="/")
+
+        workers = JudgeWorkers(settings, database, queue, notify, slots)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        workers.start()
+        assert workers.task is not None
+        await asyncio.wait(
+            {workers.task, asyncio.create_task(stop.wait())}, return_when=asyncio.FIRST_COMPLETED
+        )
+        await workers.close()
+        await queue.close()
+        if emitter.redis is not None:
+            await emitter.redis.aclose()
+        await database.close()
+
+    asyncio.run(work())
+    return 0
+
+
 def cmd_languages(args: argparse.Namespace) -> int:
     from judge.runner import Judge
     from judge.sandbox import SandboxError
@@ -371,6 +424,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--wall-ms", type=int, help="wall-clock limit (default twice CPU + 1 s)")
     run.add_argument("--memory-mb", type=int, help="memory limit (default 256)")
     run.set_defaults(handler=cmd_run)
+
+    worker = commands.add_parser("worker", help="run judge workers that take jobs from Redis")
+    worker.add_argument(
+        "--concurrency", type=int, help="programs run at once (default: the core count)"
+    )
+    worker.set_defaults(handler=cmd_worker)
 
     languages = commands.add_parser(
         "languages", help="self-test every language on this machine and list what is offered"

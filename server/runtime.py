@@ -12,7 +12,9 @@ from server.settings import Settings
 if TYPE_CHECKING:
     import socketio
 
+    from judge.queue import JobQueue
     from server.bus import Bus
+    from server.judging import JudgeWorkers
     from server.observability import Metrics
     from server.storage.database import Database
 
@@ -24,6 +26,8 @@ class Runtime:
     sio: socketio.AsyncServer
     db: Database = field(init=False)
     bus: Bus = field(init=False)
+    queue: JobQueue = field(init=False)
+    judge_workers: JudgeWorkers | None = None
 
 
 def runtime() -> Runtime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 from typing import Annotated, Literal
@@ -70,6 +71,12 @@ class Settings(BaseSettings):
     login_rate_per_account: Annotated[RatePolicy, NoDecode] = RatePolicy(count=8, window_s=900)
     register_rate_per_ip: Annotated[RatePolicy, NoDecode] = RatePolicy(count=10, window_s=3600)
     register_rate_per_account: Annotated[RatePolicy, NoDecode] = RatePolicy(count=5, window_s=3600)
+    run_rate_per_user: Annotated[RatePolicy, NoDecode] = RatePolicy(count=30, window_s=60)
+    # judge workers inside this node: unset means the core count without Redis, none with it
+    judge_workers: int | None = Field(default=None, ge=0, le=256)
+    judge_queue_cap: int = Field(default=1000, ge=1)
+    judge_claim_idle_ms: int = Field(default=120_000, ge=100)
+    judge_max_attempts: int = Field(default=3, ge=1, le=20)
     db_pool_min: int = Field(default=2, ge=0)
     db_pool_max: int = Field(default=20, ge=1)
     db_timeout_s: float = Field(default=5.0, gt=0)
@@ -93,6 +100,7 @@ class Settings(BaseSettings):
         "login_rate_per_account",
         "register_rate_per_ip",
         "register_rate_per_account",
+        "run_rate_per_user",
         mode="before",
     )
     @classmethod
@@ -113,6 +121,12 @@ class Settings(BaseSettings):
         return self.session_ttl_hours * 3600
 
     @property
+    def in_process_judge_workers(self) -> int:
+        if self.judge_workers is not None:
+            return self.judge_workers
+        return 0 if self.redis_url else (os.cpu_count() or 1)
+
+    @property
     def base_url(self) -> str:
         """The address people open in a browser."""
         if self.public_url:
@@ -131,6 +145,7 @@ class Settings(BaseSettings):
             "login_rate_per_account",
             "register_rate_per_ip",
             "register_rate_per_account",
+            "run_rate_per_user",
         ):
             shown[key] = str(getattr(self, key))
         return shown

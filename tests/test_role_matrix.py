@@ -6,6 +6,7 @@ is not in the table fails ``test_the_matrix_covers_every_endpoint``.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,6 +91,19 @@ MATRIX = [
         body=lambda _: {"role": "interviewer"},
     ),
     Case("GET", "/api/v1/audit", ADMIN),
+    Case("GET", "/api/v1/languages", SIGNED_IN),
+    Case(
+        "POST",
+        "/api/v1/runs",
+        (401, 202, 202, 202, 202),
+        body=lambda _: {"language": "python3", "source": "print(1)"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/runs/<uuid:run_id>",
+        (401, 404, 404, 404, 404),
+        path=lambda _: f"/api/v1/runs/{uuid.uuid4()}",
+    ),
 ]
 
 
@@ -98,7 +112,12 @@ async def node(make_settings, tmp_path):
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "index.html").write_text("<!doctype html><title>Sobes</title>")
-    async with serving(make_settings(web_dist=dist)) as running:
+    async with serving(make_settings(web_dist=dist, judge_workers=1)) as running:
+        workers = running.extensions["sobes"].judge_workers
+        for _ in range(600):  # the worker registers its languages once it has self-tested
+            if workers.worker is not None:
+                break
+            await asyncio.sleep(0.05)
         yield running
 
 

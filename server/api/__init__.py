@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from quart import Quart
 
-from server.api import audit, auth, me, organisation
+from server.api import audit, auth, me, organisation, runs
 
 API_PREFIX = "/api/v1"
 
 
 def register_api(app: Quart) -> None:
-    for area in (auth, me, organisation, audit):
+    for area in (auth, me, organisation, audit, runs):
         app.register_blueprint(area.blueprint, url_prefix=API_PREFIX + area.PREFIX)

@@ -1,0 +1,127 @@
+"""Running programs in the judge's sandbox: the languages on offer, runs and their results."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+from quart import Blueprint, Response, g, jsonify
+from quart_schema import document_response, tag, validate_request
+
+from judge.limits import Limits
+from server import ratelimit
+from server.accounts.access import requires
+from server.accounts.roles import EVERYONE
+from server.api.schemas import ErrorResponse
+from server.errors import ApiError
+from server.judging import available_languages, get_run, submit_run
+from server.runtime import runtime
+
+PREFIX = ""
+blueprint = Blueprint("runs", __name__)
+MAX_SOURCE = 256 * 1024
+MAX_STDIN = 512 * 1024
+
+
+class RunLimits(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cpu_ms: int | None = Field(default=None, ge=10, le=10_000)
+    wall_ms: int | None = Field(default=None, ge=10, le=30_000)
+    memory_mb: int | None = Field(default=None, ge=16, le=1024)
+
+
+class RunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: str = Field(min_length=1, max_length=32)
+    source: str = Field(min_length=1, max_length=MAX_SOURCE)
+    stdin: str = Field(default="", max_length=MAX_STDIN)
+    limits: RunLimits | None = None
+
+
+class RunCreated(BaseModel):
+    id: str
+
+
+class Language(BaseModel):
+    id: str
+    name: str
+    version: str
+
+
+class LanguagesResponse(BaseModel):
+    languages: list[Language]
+    workers: int
+
+
+class RunResponse(BaseModel):
+    id: str
+    status: str
+    language: str
+    verdict: str | None
+    exit_code: int | None
+    signal: str | None
+    stdout: str | None
+    stderr: str | None
+    compile_output: str | None
+    cpu_ms: int | None
+    wall_ms: int | None
+    memory_kb: int | None
+
+
+@blueprint.get("/languages")
+@tag(["judge"])
+@requires(*EVERYONE)
+@document_response(LanguagesResponse, 200)
+async def languages() -> Response:
+    """The languages the judge workers offer now (each passed its self-test), with versions."""
+    offered, workers = await available_languages(runtime().db)
+    return jsonify({"languages": offered, "workers": workers})
+
+
+@blueprint.post("/runs")
+@tag(["judge"])
+@requires(*EVERYONE)
+@validate_request(RunRequest)
+@document_response(RunCreated, 202)
+@document_response(ErrorResponse, 503)
+async def create_run(data: RunRequest) -> Response:
+    """Run a program on the given input; the result comes over Socket.IO and from GET."""
+    rt = runtime()
+    await ratelimit.spend(rt.bus, f"runs:user:{g.user.id}", rt.settings.run_rate_per_user)
+    offered, _ = await available_languages(rt.db)
+    if data.language not in {language["id"] for language in offered}:
+        raise ApiError(
+            422,
+            "unknown_language",
+            f"{data.language!r} is not offered now; see GET /api/v1/languages",
+            field="language",
+        )
+    asked = data.limits.model_dump(exclude_none=True) if data.limits else {}
+    limits = Limits().with_overrides(**asked)
+    job_id = await submit_run(
+        rt.db,
+        rt.queue,
+        user_id=g.user.id,
+        language=data.language,
+        source=data.source,
+        stdin=data.stdin,
+        limits=limits,
+    )
+    response = jsonify({"id": str(job_id)})
+    response.status_code = 202
+    response.headers["Location"] = f"/api/v1/runs/{job_id}"
+    return response
+
+
+@blueprint.get("/runs/<uuid:run_id>")
+@tag(["judge"])
+@requires(*EVERYONE)
+@document_response(RunResponse, 200)
+async def run_result(run_id: uuid.UUID) -> Response:
+    """A run of one's own: queued, running, or done with its verdict and output."""
+    found = await get_run(runtime().db, run_id, g.user.id)
+    if found is None:
+        raise ApiError(404, "not_found", "no such run")
+    return jsonify(found)

@@ -1,0 +1,99 @@
+"""A judge worker killed with SIGKILL mid-job: the job completes elsewhere, one result stored."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import uuid
+
+import asyncpg
+
+from deploy.processes import REPO, sobes_env
+from server.accounts.roles import Role
+from tests.conftest import serving, sign_in
+
+
+def start_worker(env: dict[str, str], log_path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "server", "worker", "--concurrency", "1"],
+        cwd=REPO,
+        env=env,
+        stdout=log_path.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+async def wait_until(predicate, timeout=60, what="condition"):
+    for _ in range(int(timeout / 0.1)):
+        if await predicate():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def test_killed_worker_job_completes_elsewhere_exactly_once(
+    make_settings, make_account, database_url, redis_url, tmp_path
+):
+    prefix = f"death-{uuid.uuid4().hex[:8]}:"
+    env = sobes_env(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        SOBES_REDIS_PREFIX=prefix,
+        SOBES_JUDGE_CLAIM_IDLE_MS="1500",
+        SOBES_LOG_FORMAT="text",
+        SOBES_DATA_DIR=str(tmp_path / "var"),
+    )
+    conn = await asyncpg.connect(database_url)
+    first = start_worker(env, tmp_path / "worker-a.log")
+    second = None
+    try:
+        async with serving(make_settings(redis_prefix=prefix, judge_workers=0)) as node:
+            client = await sign_in(node, await make_account(Role.CANDIDATE))
+
+            async def languages_offered():
+                body = await (await client.get("/api/v1/languages")).get_json()
+                return bool(body["languages"])
+
+            await wait_until(languages_offered, what="worker A to register")
+            source = "import time\ntime.sleep(3)\nprint('survived')\n"
+            created = await client.post(
+                "/api/v1/runs",
+                json={"language": "python3", "source": source, "limits": {"wall_ms": 10000}},
+            )
+            run_id = uuid.UUID((await created.get_json())["id"])
+
+            async def running():
+                status = await conn.fetchval("SELECT status FROM judge_jobs WHERE id = $1", run_id)
+                return status == "running"
+
+            await wait_until(running, what="worker A to start the job")
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+            second = start_worker(env, tmp_path / "worker-b.log")
+
+            async def finished():
+                body = await (await client.get(f"/api/v1/runs/{run_id}")).get_json()
+                return body["status"] == "done"
+
+            await wait_until(finished, what="worker B to finish the job")
+            body = await (await client.get(f"/api/v1/runs/{run_id}")).get_json()
+            assert body["verdict"] == "AC"
+            assert body["stdout"] == "survived\n"
+            results = await conn.fetch("SELECT worker FROM judge_results WHERE job_id = $1", run_id)
+            attempts = await conn.fetchval("SELECT attempts FROM judge_jobs WHERE id = $1", run_id)
+            assert len(results) == 1
+            assert results[0]["worker"].endswith(f"-{second.pid}")
+            assert attempts == 2
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+        await conn.close()
