@@ -44,7 +44,7 @@ SANDBOX_UID = 1000
 HOST_UID = 65534
 ARTIFACT_LIMIT = 128 * MIB
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.$-]{0,127}$")
-_POLL_S = 0.005
+_POLL_S = 0.01  # how often CPU time and the wall clock are checked
 PRLIMIT = shutil.which("prlimit") or "/usr/bin/prlimit"
 BASE_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -334,6 +334,9 @@ class Sandbox:
         for fd in caps:
             os.set_blocking(fd, False)
             selector.register(fd, selectors.EVENT_READ)
+        # bubblewrap's exit wakes the loop at once (a pidfd), not at the next poll
+        exited = os.pidfd_open(process.popen.pid)
+        selector.register(exited, selectors.EVENT_READ)
         wall_deadline = begun + limits.effective_wall_ms / 1000
         cpu_limit_ns = limits.cpu_ms * 1_000_000
         open_fds = set(caps)
@@ -341,6 +344,9 @@ class Sandbox:
             while open_fds or process.returncode is None:
                 for key, _ in selector.select(timeout=_POLL_S):
                     fd = key.fd
+                    if fd == exited:
+                        selector.unregister(exited)
+                        continue
                     try:
                         data = os.read(fd, 1 << 16)
                     except BlockingIOError:
@@ -373,6 +379,7 @@ class Sandbox:
                     break  # the sandbox is gone; whatever still holds a pipe is being killed
         finally:
             selector.close()
+            os.close(exited)
         usage.wall_ms = round((time.monotonic() - begun) * 1000)
         if process.stdout_fd is not None:
             usage.stdout = b"".join(chunks[process.stdout_fd])
