@@ -84,6 +84,20 @@ class RunGroup(ABC):
     @abstractmethod
     def remove(self) -> None: ...
 
+    # For a long-lived group that hosts one run after another (a zygote's slot):
+
+    @abstractmethod
+    def set_limits(self, memory_bytes: int, processes: int) -> None: ...
+
+    @abstractmethod
+    def memory_usage_bytes(self) -> int: ...
+
+    @abstractmethod
+    def reset_peak_memory(self) -> None: ...
+
+    @abstractmethod
+    def oom_kills(self) -> int: ...
+
 
 class CgroupHost(ABC):
     kind: str
@@ -116,11 +130,34 @@ class _V1Group(RunGroup):
         return int(_read(self.dirs["memory"] / "memory.max_usage_in_bytes"))
 
     def memory_exceeded(self) -> bool:
+        return self.oom_kills() > 0
+
+    def oom_kills(self) -> int:
         for line in _read(self.dirs["memory"] / "memory.oom_control").splitlines():
             name, _, value = line.partition(" ")
-            if name == "oom_kill" and int(value) > 0:
-                return True
-        return False
+            if name == "oom_kill":
+                return int(value)
+        return 0
+
+    def set_limits(self, memory_bytes: int, processes: int) -> None:
+        memory = self.dirs["memory"]
+        swap = memory / "memory.memsw.limit_in_bytes"
+        # memsw may never be below the memory limit: order the writes accordingly
+        current = int(_read(memory / "memory.limit_in_bytes"))
+        if swap.exists() and memory_bytes > current:
+            _write(swap, str(memory_bytes))
+            _write(memory / "memory.limit_in_bytes", str(memory_bytes))
+        else:
+            _write(memory / "memory.limit_in_bytes", str(memory_bytes))
+            if swap.exists():
+                _write(swap, str(memory_bytes))
+        _write(self.dirs["pids"] / "pids.max", str(processes))
+
+    def memory_usage_bytes(self) -> int:
+        return int(_read(self.dirs["memory"] / "memory.usage_in_bytes"))
+
+    def reset_peak_memory(self) -> None:
+        _write(self.dirs["memory"] / "memory.max_usage_in_bytes", "0")
 
     def process_count(self) -> int:
         return len(_pids(self.dirs["pids"] / "cgroup.procs"))
@@ -194,7 +231,20 @@ class _V2Group(RunGroup):
         return int(_read(self.dir / "memory.peak"))
 
     def memory_exceeded(self) -> bool:
-        return self._stat("memory.events").get("oom_kill", 0) > 0
+        return self.oom_kills() > 0
+
+    def oom_kills(self) -> int:
+        return self._stat("memory.events").get("oom_kill", 0)
+
+    def set_limits(self, memory_bytes: int, processes: int) -> None:
+        _write(self.dir / "memory.max", str(memory_bytes))
+        _write(self.dir / "pids.max", str(processes))
+
+    def memory_usage_bytes(self) -> int:
+        return int(_read(self.dir / "memory.current"))
+
+    def reset_peak_memory(self) -> None:
+        _write(self.dir / "memory.peak", "reset")
 
     def process_count(self) -> int:
         return len(_pids(self.dir / "cgroup.procs"))

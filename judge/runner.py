@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,8 +187,16 @@ class Judgement:
 class Judge:
     """Compiles and runs programs of the languages this host offers."""
 
-    def __init__(self, sandbox: Sandbox | None = None) -> None:
-        self.sandbox = sandbox or Sandbox()
+    def __init__(self, sandbox: Sandbox | None = None, zygotes: int | None = None) -> None:
+        if sandbox is None:
+            shared = tuple(
+                {m for lang in LANGUAGES.values() if (r := resolve(lang)) for m in r.mounts}
+            )
+            sandbox = Sandbox(
+                shared_mounts=shared,
+                zygotes=os.cpu_count() or 1 if zygotes is None else zygotes,
+            )
+        self.sandbox = sandbox
         self._checkers: dict[str, Compiled] = {}
 
     def resolved(self, language_id: str) -> Resolved:

@@ -126,49 +126,73 @@ def parse_artifacts(data: bytes) -> dict[str, bytes]:
     return found
 
 
+def bwrap_prefix(bwrap: str, identity: list[str], env: dict[str, str]) -> list[str]:
+    """bubblewrap's namespaces, identity and environment, shared by runs and zygotes."""
+    cmd = [
+        bwrap,
+        "--unshare-all",
+        "--unshare-user",
+        "--disable-userns",
+        "--die-with-parent",
+        "--new-session",
+        *identity,
+        "--hostname", "sandbox",
+        "--clearenv",
+    ]  # fmt: skip
+    for name, value in env.items():
+        cmd += ["--setenv", name, value]
+    return cmd
+
+
+def view_of_host(fds: dict[str, int], mounts: tuple[Mount, ...], tmpfs_mb: int) -> list[str]:
+    """The file system the sandbox sees: read-only /usr and toolchains, private tmpfs mounts."""
+    cmd = [
+        "--ro-bind", "/usr", "/usr",
+        "--symlink", "usr/bin", "/bin",
+        "--symlink", "usr/sbin", "/sbin",
+        "--symlink", "usr/lib", "/lib",
+        "--symlink", "usr/lib64", "/lib64",
+        "--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache",
+        "--ro-bind-data", str(fds["passwd"]), "/etc/passwd",
+        "--ro-bind-data", str(fds["group"]), "/etc/group",
+        "--proc", "/proc",
+        "--dev", "/dev",
+        "--size", str(tmpfs_mb * MIB), "--perms", "1777", "--tmpfs", "/tmp",
+        "--size", str(16 * MIB), "--perms", "1777", "--tmpfs", "/dev/shm",
+        "--size", str(tmpfs_mb * MIB), "--perms", "0777", "--tmpfs", WORK_DIR,
+    ]  # fmt: skip
+    for index, mount in enumerate(mounts):
+        # by descriptor: the judge opened it, so the sandbox user needs no way to it
+        cmd += ["--ro-bind-fd", str(fds[f"mount:{index}"]), mount.inside]
+    return cmd
+
+
 class Sandbox:
     """Runs invocations; one instance serves any number of concurrent runs."""
 
-    def __init__(self, cgroups: CgroupHost | None = None) -> None:
+    def __init__(
+        self,
+        cgroups: CgroupHost | None = None,
+        shared_mounts: tuple[Mount, ...] = (),
+        zygotes: int = 0,
+    ) -> None:
         self.bwrap = bubblewrap()
         self.cgroups = cgroups if cgroups is not None else detect()
         self.as_root = os.geteuid() == 0
+        self.zygotes = None
+        if zygotes and self.cgroups.kind != "none":
+            from judge.zygotes import ZygotePool
+
+            self.zygotes = ZygotePool(self.bwrap, self.cgroups, shared_mounts, zygotes)
+
+    def close(self) -> None:
+        if self.zygotes is not None:
+            self.zygotes.close()
 
     def _command(self, inv: Invocation, fds: dict[str, int]) -> list[str]:
-        limits = inv.limits
-        cmd = [
-            self.bwrap,
-            "--unshare-all",
-            "--unshare-user",
-            "--disable-userns",
-            "--die-with-parent",
-            "--new-session",
-            "--cap-drop", "ALL",
-            "--uid", str(SANDBOX_UID),
-            "--gid", str(SANDBOX_UID),
-            "--hostname", "sandbox",
-            "--clearenv",
-        ]  # fmt: skip
-        for name, value in {**BASE_ENV, **inv.env}.items():
-            cmd += ["--setenv", name, value]
-        cmd += [
-            "--ro-bind", "/usr", "/usr",
-            "--symlink", "usr/bin", "/bin",
-            "--symlink", "usr/sbin", "/sbin",
-            "--symlink", "usr/lib", "/lib",
-            "--symlink", "usr/lib64", "/lib64",
-            "--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache",
-            "--ro-bind-data", str(fds["passwd"]), "/etc/passwd",
-            "--ro-bind-data", str(fds["group"]), "/etc/group",
-            "--proc", "/proc",
-            "--dev", "/dev",
-            "--size", str(limits.tmpfs_mb * MIB), "--perms", "1777", "--tmpfs", "/tmp",
-            "--size", str(16 * MIB), "--perms", "1777", "--tmpfs", "/dev/shm",
-            "--size", str(limits.tmpfs_mb * MIB), "--perms", "0777", "--tmpfs", WORK_DIR,
-        ]  # fmt: skip
-        for index, mount in enumerate(inv.mounts):
-            # by descriptor: the judge opened it, so the sandbox user needs no way to it
-            cmd += ["--ro-bind-fd", str(fds[f"mount:{index}"]), mount.inside]
+        identity = ["--cap-drop", "ALL", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)]
+        cmd = bwrap_prefix(self.bwrap, identity, {**BASE_ENV, **inv.env})
+        cmd += view_of_host(fds, inv.mounts, inv.limits.tmpfs_mb)
         for name in inv.files:
             mode = "0755" if name in inv.executables else "0644"
             cmd += ["--perms", mode, "--file", str(fds[f"file:{name}"]), f"{WORK_DIR}/{name}"]
@@ -215,6 +239,14 @@ class Sandbox:
 
     def run(self, inv: Invocation) -> Usage:
         """Run ``inv`` and return what it used; raises ``SandboxError`` on judge faults."""
+        if self.zygotes is not None and self.zygotes.serves(inv):
+            try:
+                return self.zygotes.run(inv)
+            except SandboxError as exc:
+                log.warning("zygote failed (%s); this run gets a sandbox of its own", exc)
+        return self._run_alone(inv)
+
+    def _run_alone(self, inv: Invocation) -> Usage:
         run_id = f"run-{secrets.token_hex(8)}"
         limits = inv.limits
         fds: dict[str, int] = {}
