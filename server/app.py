@@ -88,7 +88,8 @@ def create_app(settings: Settings | None = None) -> Quart:
         if settings.in_process_judge_workers:
 
             async def notify(user_id: object, payload: dict) -> None:
-                await sio.emit("run.finished", payload, to=user_room(user_id))
+                event = payload.pop("event")
+                await sio.emit(event, payload, to=user_room(user_id))
 
             rt.judge_workers = JudgeWorkers(
                 settings, rt.db, rt.queue, notify, settings.in_process_judge_workers

@@ -323,7 +323,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
         )
 
         async def notify(user_id: object, payload: dict[str, Any]) -> None:
-            await emitter.emit("run.finished", payload, room=user_room(user_id), namespace="/")
+            event = payload.pop("event")
+            await emitter.emit(event, payload, room=user_room(user_id), namespace="/")
 
         workers = JudgeWorkers(settings, database, queue, notify, slots)
         stop = asyncio.Event()
@@ -366,7 +367,9 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     settings = load_settings()
     created = asyncio.run(_with_database(settings, load_demo_data))
     if created:
-        print(f"demo data loaded: {len(created)} accounts created")
+        accounts = [item for item in created if not item.startswith("task:")]
+        tasks = len(created) - len(accounts)
+        print(f"demo data loaded: {len(accounts)} accounts and {tasks} task created")
     else:
         print("demo data already present; nothing changed")
     for account in DEMO_ACCOUNTS:

@@ -9,8 +9,12 @@ import asyncpg
 from server import audit
 from server.accounts import organisations, passwords, users
 from server.accounts.roles import Role
+from server.tasks import NewGroup, NewTest, create_task
 
 DEMO_ORGANISATION = "Acme Hiring"
+DEMO_TASK_TITLE = "A + B"
+SMALL_SUMS = [(1, 2), (-5, 5), (100, 250), (0, 0), (-7, -8)]
+LARGE_SUMS = [(10**18, 10**18), (-(10**18), 3), (999_999_999_999, 1)]
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,27 @@ async def load_demo_data(conn: asyncpg.Connection) -> list[str]:
                 details={"by": "sobes demo-data"},
             )
             created.append(account.email)
+        if not await conn.fetchval(
+            "SELECT 1 FROM tasks WHERE organisation_id = $1 AND title = $2",
+            organisation["id"],
+            DEMO_TASK_TITLE,
+        ):
+            await create_task(
+                conn,
+                organisation_id=organisation["id"],
+                title=DEMO_TASK_TITLE,
+                statement="Read two integers a and b (|a|, |b| ≤ 10^18) and print a + b.",
+                groups=[
+                    NewGroup("samples", 0, [NewTest("3 4\n", "7\n", visible=True)]),
+                    NewGroup(
+                        "small", 40, [NewTest(f"{a} {b}\n", f"{a + b}\n") for a, b in SMALL_SUMS]
+                    ),
+                    NewGroup(
+                        "large", 60, [NewTest(f"{a} {b}\n", f"{a + b}\n") for a, b in LARGE_SUMS]
+                    ),
+                ],
+            )
+            created.append(f"task: {DEMO_TASK_TITLE}")
     return created
 
 

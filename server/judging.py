@@ -20,7 +20,7 @@ import asyncpg
 
 from judge.limits import Limits
 from judge.queue import Delivery, JobQueue, Lane, MemoryJobQueue, QueueFull, RedisJobQueue
-from judge.runner import Judge, RunReport
+from judge.runner import Judge, Judgement, RunReport
 from judge.sandbox import SandboxError
 from judge.selftest import LanguageStatus, self_test_once
 from judge.verdicts import Verdict
@@ -28,6 +28,7 @@ from judge.worker import Worker, default_consumer_name
 from server.errors import ServiceUnavailable
 from server.settings import Settings
 from server.storage.database import Database
+from server.tasks import load_task, submission_view
 
 log = logging.getLogger("sobes.judging")
 Notify = Callable[[uuid.UUID, dict[str, Any]], Awaitable[None]]
@@ -46,23 +47,29 @@ async def submit_run(
     user_id: uuid.UUID,
     language: str,
     source: str,
-    stdin: str,
-    limits: Limits,
+    stdin: str = "",
+    limits: Limits | None = None,
     lane: Lane = "live",
+    task_id: uuid.UUID | None = None,
 ) -> uuid.UUID:
-    """Store a run and queue it; 503 when the queue is full or unreachable (nothing is kept)."""
+    """Store a run (or, with ``task_id``, a submission) and queue it.
+
+    503 when the queue is full or unreachable; then nothing is kept.
+    """
     async with db.connection() as conn:
         job_id = await conn.fetchval(
             """
-            INSERT INTO judge_jobs (kind, lane, user_id, language, source, stdin, limits)
-            VALUES ('run', $1, $2, $3, $4, $5, $6) RETURNING id
+            INSERT INTO judge_jobs (kind, lane, user_id, language, source, stdin, limits, task_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
             """,
+            "submission" if task_id else "run",
             lane,
             user_id,
             language,
             source,
             stdin,
-            asdict(limits),
+            asdict(limits or Limits()),
+            task_id,
         )
     try:
         await queue.put(lane, str(job_id))
@@ -111,8 +118,28 @@ async def get_run(db: Database, job_id: uuid.UUID, user_id: uuid.UUID) -> dict[s
     return run_view(row)
 
 
+_SUBMISSION_QUERY = """
+    SELECT j.id, j.status, j.language, j.created_at, j.user_id, j.task_id, r.result
+    FROM judge_jobs j LEFT JOIN judge_results r ON r.job_id = j.id
+    WHERE j.id = $1 AND j.kind = 'submission'
+"""
+
+
+async def get_submission(
+    db: Database, job_id: uuid.UUID, user_id: uuid.UUID
+) -> dict[str, Any] | None:
+    async with db.connection() as conn:
+        row = await conn.fetchrow(_SUBMISSION_QUERY, job_id)
+    if row is None or row["user_id"] != user_id:
+        return None
+    return submission_view(row)
+
+
 class RunHandler:
-    """What a worker does with a run: load it, run it, store the result once, tell the owner."""
+    """What a worker does with a job: load it, judge it, store the result once, tell the owner.
+
+    A run is one program on one input; a submission is judged against its task's tests.
+    """
 
     def __init__(self, db: Database, judge: Judge, notify: Notify, worker_name: str) -> None:
         self.db = db
@@ -120,7 +147,7 @@ class RunHandler:
         self.notify = notify
         self.worker_name = worker_name
 
-    async def _store(self, job_id: uuid.UUID, report: RunReport) -> None:
+    async def _store(self, job_id: uuid.UUID, report: RunReport | Judgement) -> None:
         async with self.db.transaction() as conn:
             stored = await conn.fetchval(
                 """
@@ -132,12 +159,19 @@ class RunHandler:
                 report.to_json(),
                 self.worker_name,
             )
-            await conn.execute(
-                "UPDATE judge_jobs SET status = 'done', finished_at = now() WHERE id = $1", job_id
+            kind = await conn.fetchval(
+                "UPDATE judge_jobs SET status = 'done', finished_at = now() WHERE id = $1 "
+                "RETURNING kind",
+                job_id,
             )
-            row = await conn.fetchrow(_RUN_QUERY, job_id)
+            if kind == "submission":
+                row = await conn.fetchrow(_SUBMISSION_QUERY, job_id)
+                event, view = "submission.finished", submission_view
+            else:
+                row = await conn.fetchrow(_RUN_QUERY, job_id)
+                event, view = "run.finished", run_view
         if stored is not None and row is not None:
-            await self.notify(row["user_id"], run_view(row))
+            await self.notify(row["user_id"], {"event": event, **view(row)})
 
     async def __call__(self, delivery: Delivery) -> None:
         job_id = uuid.UUID(delivery.job_id)
@@ -147,12 +181,21 @@ class RunHandler:
                 UPDATE judge_jobs SET status = 'running', started_at = now(),
                                       attempts = attempts + 1
                 WHERE id = $1 AND status <> 'done'
-                RETURNING language, source, stdin, limits
+                RETURNING kind, language, source, stdin, limits, task_id
                 """,
                 job_id,
             )
+            task = await load_task(conn, job["task_id"]) if job and job["task_id"] else None
         if job is None:
             return  # already done (an earlier attempt stored it) or withdrawn
+        if job["kind"] == "submission":
+            if task is None:
+                return  # the task was deleted meanwhile, and the job with it
+            judgement = await asyncio.to_thread(
+                self.judge.judge, task, job["language"], job["source"]
+            )
+            await self._store(job_id, judgement)
+            return
         limits = Limits(**job["limits"])
         report = await asyncio.to_thread(
             self.judge.run_program, job["language"], job["source"], job["stdin"].encode(), limits
@@ -160,11 +203,14 @@ class RunHandler:
         await self._store(job_id, report)
 
     async def give_up(self, delivery: Delivery) -> None:
-        report = RunReport(
-            verdict=Verdict.SE,
-            stderr=f"the judge could not run this program ({delivery.attempts - 1} attempts)",
-        )
-        await self._store(uuid.UUID(delivery.job_id), report)
+        job_id = uuid.UUID(delivery.job_id)
+        message = f"the judge could not run this program ({delivery.attempts - 1} attempts)"
+        async with self.db.connection() as conn:
+            kind = await conn.fetchval("SELECT kind FROM judge_jobs WHERE id = $1", job_id)
+        if kind == "submission":
+            await self._store(job_id, Judgement(Verdict.SE, 0, 0, compile_output=message))
+        elif kind == "run":
+            await self._store(job_id, RunReport(verdict=Verdict.SE, stderr=message))
 
 
 async def register_worker(

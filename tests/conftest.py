@@ -32,6 +32,15 @@ GENEROUS = RatePolicy(count=10_000, window_s=60)
 PASSWORD = "correct horse battery"
 
 
+async def connect(url: str) -> asyncpg.Connection:
+    """A connection like the server's own (JSON columns as Python values)."""
+    from server.storage.database import prepare_connection
+
+    conn = await asyncpg.connect(url)
+    await prepare_connection(conn)
+    return conn
+
+
 def with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path="/" + name))

@@ -152,7 +152,7 @@ async def test_demo_data_is_idempotent(cli_env):
     env, url = cli_env
     first = sobes(env, "demo-data")
     assert first.returncode == 0, first.stderr
-    assert "4 accounts created" in first.stdout
+    assert "4 accounts and 1 task created" in first.stdout
     second = sobes(env, "demo-data")
     assert "nothing changed" in second.stdout
     conn = await asyncpg.connect(url)
@@ -161,9 +161,10 @@ async def test_demo_data_is_idempotent(cli_env):
             "SELECT count(*) FROM users WHERE email LIKE '%@demo.sobes.dev'"
         )
         orgs = await conn.fetchval("SELECT count(*) FROM organisations WHERE slug = 'acme-hiring'")
+        tasks = await conn.fetchval("SELECT count(*) FROM tasks WHERE title = 'A + B'")
     finally:
         await conn.close()
-    assert (count, orgs) == (4, 1)
+    assert (count, orgs, tasks) == (4, 1, 1)
 
 
 async def test_bad_configuration_is_reported_not_raised(cli_env):

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
 import pytest
 
 from server.accounts import organisations, passwords, users
 from server.accounts.roles import Role
-from tests.conftest import PASSWORD, serving, unique_email
+from server.tasks import NewGroup, NewTest, create_task
+from tests.conftest import PASSWORD, connect, serving, unique_email
 
 WHO = ("anonymous", "candidate", "interviewer", "hr", "admin")
 
@@ -104,6 +104,19 @@ MATRIX = [
         (401, 404, 404, 404, 404),
         path=lambda _: f"/api/v1/runs/{uuid.uuid4()}",
     ),
+    Case(
+        "POST",
+        "/api/v1/tasks/<uuid:task_id>/submissions",
+        (401, 403, 202, 202, 202),
+        path=lambda ctx: f"/api/v1/tasks/{ctx['task_id']}/submissions",
+        body=lambda _: {"language": "python3", "source": "print(int(input()) * 2)"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/submissions/<uuid:submission_id>",
+        (401, 404, 404, 404, 404),
+        path=lambda _: f"/api/v1/submissions/{uuid.uuid4()}",
+    ),
 ]
 
 
@@ -124,7 +137,7 @@ async def node(make_settings, tmp_path):
 @pytest.fixture
 async def people(database_url):
     """One account per role in one organisation, a spare member, and a spare login."""
-    conn = await asyncpg.connect(database_url)
+    conn = await connect(database_url)
     password_hash = await passwords.hash_password(PASSWORD)
     try:
         org = await organisations.ensure_organisation(conn, f"Matrix {uuid.uuid4().hex[:8]}")
@@ -155,9 +168,15 @@ async def people(database_url):
             role=Role.CANDIDATE,
             organisation_id=None,
         )
+        task_id = await create_task(
+            conn,
+            organisation_id=org["id"],
+            title="Double",
+            groups=[NewGroup("all", 1, [NewTest("2\n", "4\n")])],
+        )
     finally:
         await conn.close()
-    return {"emails": made, "member_id": member.id, "spare": spare.email}
+    return {"emails": made, "member_id": member.id, "spare": spare.email, "task_id": task_id}
 
 
 async def client_for(node, people, who: str):

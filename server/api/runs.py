@@ -11,11 +11,12 @@ from quart_schema import document_response, tag, validate_request
 from judge.limits import Limits
 from server import ratelimit
 from server.accounts.access import requires
-from server.accounts.roles import EVERYONE
+from server.accounts.roles import EVERYONE, STAFF
 from server.api.schemas import ErrorResponse
 from server.errors import ApiError
-from server.judging import available_languages, get_run, submit_run
+from server.judging import available_languages, get_run, get_submission, submit_run
 from server.runtime import runtime
+from server.tasks import task_organisation
 
 PREFIX = ""
 blueprint = Blueprint("runs", __name__)
@@ -90,14 +91,7 @@ async def create_run(data: RunRequest) -> Response:
     """Run a program on the given input; the result comes over Socket.IO and from GET."""
     rt = runtime()
     await ratelimit.spend(rt.bus, f"runs:user:{g.user.id}", rt.settings.run_rate_per_user)
-    offered, _ = await available_languages(rt.db)
-    if data.language not in {language["id"] for language in offered}:
-        raise ApiError(
-            422,
-            "unknown_language",
-            f"{data.language!r} is not offered now; see GET /api/v1/languages",
-            field="language",
-        )
+    await _check_language(data.language)
     asked = data.limits.model_dump(exclude_none=True) if data.limits else {}
     limits = Limits().with_overrides(**asked)
     job_id = await submit_run(
@@ -124,4 +118,79 @@ async def run_result(run_id: uuid.UUID) -> Response:
     found = await get_run(runtime().db, run_id, g.user.id)
     if found is None:
         raise ApiError(404, "not_found", "no such run")
+    return jsonify(found)
+
+
+class SubmissionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: str = Field(min_length=1, max_length=32)
+    source: str = Field(min_length=1, max_length=MAX_SOURCE)
+
+
+class SubmissionResponse(BaseModel):
+    id: str
+    task_id: str
+    status: str
+    language: str
+    verdict: str | None
+    score: int | None
+    max_score: int | None
+    compile_output: str | None
+    cpu_ms: int | None
+    memory_kb: int | None
+    tests: list[dict] | None
+    groups: list[dict] | None
+
+
+async def _check_language(language: str) -> None:
+    offered, _ = await available_languages(runtime().db)
+    if language not in {entry["id"] for entry in offered}:
+        raise ApiError(
+            422,
+            "unknown_language",
+            f"{language!r} is not offered now; see GET /api/v1/languages",
+            field="language",
+        )
+
+
+@blueprint.post("/tasks/<uuid:task_id>/submissions")
+@tag(["judge"])
+@requires(*STAFF)
+@validate_request(SubmissionRequest)
+@document_response(RunCreated, 202)
+@document_response(ErrorResponse, 503)
+async def submit(task_id: uuid.UUID, data: SubmissionRequest) -> Response:
+    """Judge a solution against a task's tests (for now: the task's own organisation's staff)."""
+    rt = runtime()
+    async with rt.db.connection() as conn:
+        owner = await task_organisation(conn, task_id)
+    if owner is None or owner != g.user.organisation_id:
+        raise ApiError(404, "not_found", "no such task")
+    await ratelimit.spend(rt.bus, f"runs:user:{g.user.id}", rt.settings.run_rate_per_user)
+    await _check_language(data.language)
+    job_id = await submit_run(
+        rt.db,
+        rt.queue,
+        user_id=g.user.id,
+        language=data.language,
+        source=data.source,
+        lane="screening",
+        task_id=task_id,
+    )
+    response = jsonify({"id": str(job_id)})
+    response.status_code = 202
+    response.headers["Location"] = f"/api/v1/submissions/{job_id}"
+    return response
+
+
+@blueprint.get("/submissions/<uuid:submission_id>")
+@tag(["judge"])
+@requires(*EVERYONE)
+@document_response(SubmissionResponse, 200)
+async def submission_result(submission_id: uuid.UUID) -> Response:
+    """One's own submission: its verdict, score, and per-test results (hidden tests: no data)."""
+    found = await get_submission(runtime().db, submission_id, g.user.id)
+    if found is None:
+        raise ApiError(404, "not_found", "no such submission")
     return jsonify(found)

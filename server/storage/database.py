@@ -35,7 +35,8 @@ class DatabaseUnavailable(Exception):
     """No connection could be had within the timeout: PostgreSQL is down or overloaded."""
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
+async def prepare_connection(conn: asyncpg.Connection) -> None:
+    """What every Sobes connection needs: JSON columns as Python values."""
     await conn.set_type_codec(
         "jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog", format="text"
     )
@@ -104,7 +105,7 @@ class Database:
                     max_size=settings.db_pool_max,
                     timeout=settings.db_timeout_s,
                     command_timeout=max(settings.db_timeout_s * 6, 30),
-                    init=_init_connection,
+                    init=prepare_connection,
                     reset=_keep_session_state,
                     # Idle-lifetime timers are re-armed on every acquire and release, which
                     # costs more CPU than the query behind GET /api/v1/me; the pool stays small.
