@@ -20,6 +20,7 @@ run: install web
 test: install-test web test-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	cd $(WEB) && npm run --silent typecheck
 	$(BIN)/pytest
 

@@ -174,11 +174,14 @@ class RedisJobQueue(JobQueue):
     async def take(self, consumer: str, block_ms: int) -> Delivery | None:
         await self._ensure_groups()
         # First a look at the live lane alone, so it always goes first; then wait on both.
-        for streams, block in (
+        choices: tuple[tuple[dict[Any, Any], int | None], ...] = (
             ({self.streams["live"]: ">"}, None),
             ({self.streams[lane]: ">" for lane in LANES}, max(block_ms, 1)),
-        ):
-            answer = await self.client.xreadgroup(GROUP, consumer, streams, count=1, block=block)
+        )
+        for streams, block in choices:
+            answer: Any = await self.client.xreadgroup(
+                GROUP, consumer, streams, count=1, block=block
+            )
             for stream, messages in answer or ():
                 for message_id, fields in messages:
                     mid = message_id.decode() if isinstance(message_id, bytes) else message_id

@@ -32,6 +32,7 @@ import tarfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from judge.cgroups import CgroupHost, RunGroup, detect
 from judge.limits import MIB, Limits, Usage
@@ -493,7 +494,7 @@ def _spawn(
     as_user: int | None,
 ) -> _Process:
     """Start bubblewrap with exactly the descriptors it needs, as ``as_user`` when given."""
-    identity = {}
+    identity: dict[str, Any] = {}
     if as_user is not None:
         identity = {"user": as_user, "group": as_user, "extra_groups": []}
     popen = subprocess.Popen(  # noqa: S603 (a fixed bwrap command line, no shell)
