@@ -48,6 +48,7 @@ ZYGOTE_SOURCE = Path(__file__).with_name("zygote.c")
 # two forks between it and the command
 OWN_PROCESSES = 4
 POLL_S = 0.01
+KILL_GRACE_S = 10
 
 
 @functools.cache
@@ -332,6 +333,9 @@ class ZygotePool:
                     if room > 0:
                         stderr.append(data[:room])
                         kept += min(room, len(data))
+                if answer is None and time.monotonic() > wall_deadline + KILL_GRACE_S:
+                    # the zygote did not answer even after the kill: it is broken
+                    raise SandboxError("the zygote did not end a run it was told to kill")
                 if answer is None and not killed:
                     if group.cpu_ns() - cpu_before > cpu_limit_ns:
                         usage.limit_hit, killed = "cpu", True
