@@ -71,6 +71,14 @@ class RunResponse(BaseModel):
     memory_kb: int | None
 
 
+def accepted(job_id: uuid.UUID, location: str) -> Response:
+    """202 with the job's id, and where its result will be."""
+    response = jsonify({"id": str(job_id)})
+    response.status_code = 202
+    response.headers["Location"] = location
+    return response
+
+
 @blueprint.get("/languages")
 @tag(["judge"])
 @requires(*EVERYONE)
@@ -103,10 +111,7 @@ async def create_run(data: RunRequest) -> Response:
         stdin=data.stdin,
         limits=limits,
     )
-    response = jsonify({"id": str(job_id)})
-    response.status_code = 202
-    response.headers["Location"] = f"/api/v1/runs/{job_id}"
-    return response
+    return accepted(job_id, f"/api/v1/runs/{job_id}")
 
 
 @blueprint.get("/runs/<uuid:run_id>")
@@ -178,10 +183,7 @@ async def submit(task_id: uuid.UUID, data: SubmissionRequest) -> Response:
         lane="screening",
         task_id=task_id,
     )
-    response = jsonify({"id": str(job_id)})
-    response.status_code = 202
-    response.headers["Location"] = f"/api/v1/submissions/{job_id}"
-    return response
+    return accepted(job_id, f"/api/v1/submissions/{job_id}")
 
 
 @blueprint.get("/submissions/<uuid:submission_id>")
