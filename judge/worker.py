@@ -45,6 +45,8 @@ class Worker:
         self.claim_idle_ms = claim_idle_ms
         self.max_attempts = max_attempts
         self._reclaimed: deque[Delivery] = deque()
+        # message ids reclaimed or being worked on here: never taken twice
+        self._held: set[str] = set()
         self.busy = 0
         self.done = 0
 
@@ -66,7 +68,10 @@ class Worker:
         interval = max(self.claim_idle_ms / 4000, 0.2)
         while not stop.is_set():
             try:
-                self._reclaimed.extend(await self.queue.reclaim(self.consumer, self.claim_idle_ms))
+                for delivery in await self.queue.reclaim(self.consumer, self.claim_idle_ms):
+                    if delivery.message_id not in self._held:
+                        self._held.add(delivery.message_id)
+                        self._reclaimed.append(delivery)
             except Exception:
                 log.warning("could not reclaim stale jobs", exc_info=True)
             with contextlib.suppress(TimeoutError):
@@ -77,7 +82,7 @@ class Worker:
             delivery = self._reclaimed.popleft() if self._reclaimed else None
             if delivery is None:
                 try:
-                    delivery = await self.queue.take(self.consumer, block_ms=500)
+                    delivery = await self.queue.take(self.consumer, block_ms=200)
                 except Exception:
                     log.warning("queue unavailable; retrying", exc_info=True)
                     await asyncio.sleep(1)
@@ -94,6 +99,7 @@ class Worker:
 
     async def _process(self, delivery: Delivery) -> None:
         self.busy += 1
+        self._held.add(delivery.message_id)
         keeper = asyncio.create_task(self._keep_claimed(delivery))
         try:
             if delivery.attempts > self.max_attempts:
@@ -112,4 +118,5 @@ class Worker:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
+            self._held.discard(delivery.message_id)
             self.busy -= 1

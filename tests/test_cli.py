@@ -232,3 +232,35 @@ async def test_set_password_signs_out_and_the_new_password_works(cli_env):
     missing = sobes(env, "set-password", "--email", unique_email(), "--password", "x" * 12)
     assert missing.returncode == 1
     assert "no account" in missing.stderr
+
+
+def test_sobes_run_prints_the_verdict_as_json(tmp_path):
+    program = tmp_path / "echo.c"
+    program.write_text(
+        '#include <stdio.h>\nint main(void){int x;scanf("%d",&x);printf("%d\\n",x*3);return x;}\n'
+    )
+    given = tmp_path / "input.txt"
+    given.write_text("14\n")
+    env = sobes_env()
+    ran = sobes(env, "run", str(program), "--stdin", str(given), "--cpu-ms", "500")
+    assert ran.returncode == 0, ran.stderr
+    report = json.loads(ran.stdout)
+    assert report["verdict"] == "RE" and report["exit_code"] == 14
+    assert report["stdout"] == "42\n"
+    assert set(report) == {
+        "verdict",
+        "exit_code",
+        "signal",
+        "stdout",
+        "stderr",
+        "compile_output",
+        "cpu_ms",
+        "wall_ms",
+        "memory_kb",
+    }
+    slow = tmp_path / "slow.py"
+    slow.write_text("while True:\n    pass\n")
+    tle = json.loads(sobes(env, "run", str(slow), "--cpu-ms", "200").stdout)
+    assert tle["verdict"] == "TLE"
+    unknown = sobes(env, "run", str(tmp_path / "x.cob"))
+    assert unknown.returncode == 2 and "give --language" in unknown.stderr
