@@ -92,7 +92,7 @@ def bubblewrap() -> str:
     return found
 
 
-def _memfd(name: str, content: bytes) -> int:
+def memfd(name: str, content: bytes) -> int:
     fd = os.memfd_create(name, 0)
     view = memoryview(content)
     while view:
@@ -102,7 +102,7 @@ def _memfd(name: str, content: bytes) -> int:
     return fd
 
 
-def _signal_name(number: int) -> str:
+def signal_name(number: int) -> str:
     try:
         return signal.Signals(number).name
     except ValueError:
@@ -184,7 +184,7 @@ class Sandbox:
         if zygotes and self.cgroups.kind != "none":
             from judge.zygotes import ZygotePool
 
-            self.zygotes = ZygotePool(self.bwrap, self.cgroups, shared_mounts, zygotes)
+            self.zygotes = ZygotePool(self.bwrap, self.cgroups, shared_mounts)
 
     def close(self) -> None:
         if self.zygotes is not None:
@@ -255,16 +255,16 @@ class Sandbox:
         group: RunGroup | None = None
         process = None
         try:
-            fds["passwd"] = _memfd("passwd", b"sandbox:x:1000:1000::/box:/bin/sh\n")
-            fds["group"] = _memfd("group", b"sandbox:x:1000:\n")
+            fds["passwd"] = memfd("passwd", b"sandbox:x:1000:1000::/box:/bin/sh\n")
+            fds["group"] = memfd("group", b"sandbox:x:1000:\n")
             for name, content in inv.files.items():
                 if not _SAFE_NAME.match(name):
                     raise SandboxError(f"bad file name {name!r}")
-                fds[f"file:{name}"] = _memfd(name, content)
+                fds[f"file:{name}"] = memfd(name, content)
             for index, mount in enumerate(inv.mounts):
                 fds[f"mount:{index}"] = os.open(mount.host, os.O_PATH | os.O_DIRECTORY)
-            stdin_fd = _memfd("stdin", inv.stdin)
-            out_fd = _memfd("stdout", b"") if inv.stdout_to_file else None
+            stdin_fd = memfd("stdin", inv.stdin)
+            out_fd = memfd("stdout", b"") if inv.stdout_to_file else None
             to_close += [*fds.values(), stdin_fd]
             if out_fd is not None:
                 to_close.append(out_fd)
@@ -289,7 +289,7 @@ class Sandbox:
                 largest_input = max((len(c) for c in inv.files.values()), default=0)
                 file_size = max(limits.stdout_bytes + 1, largest_input)
             rlimits = self._rlimits(limits, group is not None, file_size)
-            process = _spawn(
+            process = spawn(
                 [PRLIMIT, *rlimits, "--", *self._command(inv, fds)],
                 stdin_fd=stdin_fd,
                 stdout_fd=out_fd,
@@ -300,7 +300,7 @@ class Sandbox:
                 if fd >= 0:
                     os.close(fd)
                     to_close.remove(fd)
-            info = _read_json(info_r, deadline=started + 10)
+            info = read_json(info_r, deadline=started + 10)
             if info is None:
                 raise SandboxError(f"bubblewrap failed: {_drain(process.stderr_fd)[:2000]!r}")
             child = int(info["child-pid"])
@@ -327,7 +327,7 @@ class Sandbox:
             status = _read_statuses(status_r)
             exit_code = status.get("exit-code")
             if exit_code is not None and exit_code > 128 and usage.signal is None:
-                usage.signal = _signal_name(exit_code - 128)
+                usage.signal = signal_name(exit_code - 128)
             elif exit_code is not None and usage.signal is None:
                 usage.exit_code = exit_code
             if usage.signal is not None:
@@ -349,7 +349,7 @@ class Sandbox:
 
     def _supervise(
         self,
-        process: _Process,
+        process: BubblewrapProcess,
         group: RunGroup | None,
         limits: Limits,
         art_r: int,
@@ -433,7 +433,7 @@ class Sandbox:
         return usage
 
     @staticmethod
-    def _stop(process: _Process, group: RunGroup | None) -> None:
+    def _stop(process: BubblewrapProcess, group: RunGroup | None) -> None:
         if group is not None:
             # Kill the sandbox from inside; bubblewrap then reaps its child and exits itself,
             # so no orphan is left for the host's init to reap.
@@ -443,7 +443,7 @@ class Sandbox:
 
 
 @dataclass
-class _Process:
+class BubblewrapProcess:
     """bubblewrap's process, reaped with wait4 so its children's CPU and memory are known."""
 
     popen: subprocess.Popen[bytes]
@@ -485,14 +485,14 @@ class _Process:
                 stream.close()
 
 
-def _spawn(
+def spawn(
     argv: list[str],
     *,
     stdin_fd: int,
     stdout_fd: int | None,
     pass_fds: list[int],
     as_user: int | None,
-) -> _Process:
+) -> BubblewrapProcess:
     """Start bubblewrap with exactly the descriptors it needs, as ``as_user`` when given."""
     identity: dict[str, Any] = {}
     if as_user is not None:
@@ -510,10 +510,10 @@ def _spawn(
     )
     assert popen.stderr is not None
     out = popen.stdout.fileno() if popen.stdout is not None else None
-    return _Process(popen=popen, stdout_fd=out, stderr_fd=popen.stderr.fileno())
+    return BubblewrapProcess(popen=popen, stdout_fd=out, stderr_fd=popen.stderr.fileno())
 
 
-def _read_json(fd: int, deadline: float) -> dict | None:
+def read_json(fd: int, deadline: float) -> dict | None:
     data = b""
     while time.monotonic() < deadline:
         chunk = os.read(fd, 4096)

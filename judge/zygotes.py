@@ -31,14 +31,15 @@ from judge.limits import MIB, Limits, Usage
 from judge.sandbox import (
     BASE_ENV,
     HOST_UID,
+    BubblewrapProcess,
     Invocation,
     Mount,
     SandboxError,
-    _memfd,
-    _read_json,
-    _signal_name,
-    _spawn,
     bwrap_prefix,
+    memfd,
+    read_json,
+    signal_name,
+    spawn,
     view_of_host,
 )
 
@@ -72,14 +73,14 @@ def zygote_binary() -> bytes:
 
 @dataclass
 class Zygote:
-    process: object
+    process: BubblewrapProcess
     control: socket.socket
     group: RunGroup
     mounts: tuple[Mount, ...]
 
     def pids(self) -> set[int]:
         """The zygote's own processes: bubblewrap, its init in the sandbox, and the zygote."""
-        found = {self.process.popen.pid}  # type: ignore[attr-defined]
+        found = {self.process.popen.pid}
         frontier = set(found)
         for _ in range(2):
             children = set()
@@ -93,30 +94,29 @@ class Zygote:
         return found
 
     def alive(self) -> bool:
-        self.process.poll()  # type: ignore[attr-defined]
-        return self.process.returncode is None  # type: ignore[attr-defined]
+        self.process.poll()
+        return self.process.returncode is None
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self.control.close()
         self.group.kill_all()
-        self.process.wait_briefly()  # type: ignore[attr-defined]
-        self.process.kill_and_reap()  # type: ignore[attr-defined]
-        self.process.close()  # type: ignore[attr-defined]
+        self.process.wait_briefly()
+        self.process.kill_and_reap()
+        self.process.close()
         self.group.remove()
 
 
 class ZygotePool:
     """Zygotes for runs that need only the shared toolchain view and write stdout to a file."""
 
-    def __init__(self, bwrap: str, cgroups: CgroupHost, mounts: tuple[Mount, ...], size: int):
+    def __init__(self, bwrap: str, cgroups: CgroupHost, mounts: tuple[Mount, ...]):
+        # One zygote per caller at a time: the pool grows to the worker's slot count.
         self.bwrap = bwrap
         self.cgroups = cgroups
         self.mounts = mounts
-        self.size = size
         self.as_root = os.geteuid() == 0
         self._idle: queue.LifoQueue[Zygote] = queue.LifoQueue()
-        self._made = 0
         self._closed = False
 
     def serves(self, inv: Invocation) -> bool:
@@ -134,9 +134,9 @@ class ZygotePool:
         fds: dict[str, int] = {}
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            fds["passwd"] = _memfd("passwd", b"sandbox:x:0:0::/box:/bin/sh\n")
-            fds["group"] = _memfd("group", b"sandbox:x:0:\n")
-            fds["zygote"] = _memfd("zygote", zygote_binary())
+            fds["passwd"] = memfd("passwd", b"sandbox:x:0:0::/box:/bin/sh\n")
+            fds["group"] = memfd("group", b"sandbox:x:0:\n")
+            fds["zygote"] = memfd("zygote", zygote_binary())
             for index, mount in enumerate(self.mounts):
                 fds[f"mount:{index}"] = os.open(mount.host, os.O_PATH | os.O_DIRECTORY)
             info_r, fds["info_w"] = os.pipe()
@@ -155,7 +155,7 @@ class ZygotePool:
                 "/zygote", str(fds["control"]),
             ]  # fmt: skip
             stdin = os.open(os.devnull, os.O_RDONLY)
-            process = _spawn(
+            process = spawn(
                 cmd,
                 stdin_fd=stdin,
                 stdout_fd=stdin,
@@ -165,7 +165,7 @@ class ZygotePool:
             os.close(stdin)
             os.close(fds["info_w"])
             os.close(fds["block_r"])
-            info = _read_json(info_r, deadline=time.monotonic() + 10)
+            info = read_json(info_r, deadline=time.monotonic() + 10)
             os.close(info_r)
             if info is None:
                 raise SandboxError("the zygote's bubblewrap failed to start")
@@ -185,7 +185,6 @@ class ZygotePool:
             for key, fd in fds.items():
                 if key.startswith("mount:"):
                     os.close(fd)
-        self._made += 1
         return Zygote(process, ours, group, self.mounts)
 
     def _take(self) -> Zygote:
@@ -220,10 +219,10 @@ class ZygotePool:
         group.reset_peak_memory()
         cpu_before = group.cpu_ns()
         ooms_before = group.oom_kills()
-        stdin = _memfd("stdin", inv.stdin)
-        stdout = _memfd("stdout", b"")
+        stdin = memfd("stdin", inv.stdin)
+        stdout = memfd("stdout", b"")
         err_r, err_w = os.pipe()
-        file_fds = [_memfd(name, content) for name, content in inv.files.items()]
+        file_fds = [memfd(name, content) for name, content in inv.files.items()]
         largest_input = max((len(c) for c in inv.files.values()), default=0)
         cpu_s = -(-limits.cpu_ms // 1000) + 1
         file_size = max(limits.stdout_bytes + 1, largest_input)
@@ -277,7 +276,7 @@ class ZygotePool:
             # the command's own CPU (its zygote forks and set-up are not the candidate's)
             usage.cpu_ms = int(answer["cpu_us"]) // 1000
             if os.WIFSIGNALED(status):
-                usage.signal = _signal_name(os.WTERMSIG(status))
+                usage.signal = signal_name(os.WTERMSIG(status))
             else:
                 usage.exit_code = os.WEXITSTATUS(status)
         elif usage.limit_hit is None:
