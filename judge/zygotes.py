@@ -77,6 +77,8 @@ class Zygote:
     control: socket.socket
     group: RunGroup
     mounts: tuple[Mount, ...]
+    # the group's limits as last set: unchanged between runs of one task, so not rewritten
+    limits_set: tuple[int, int] | None = None
 
     def pids(self) -> set[int]:
         """The zygote's own processes: bubblewrap, its init in the sandbox, and the zygote."""
@@ -215,7 +217,14 @@ class ZygotePool:
         group = zygote.group
         # the zygote's own share, taken off what the run is allowed and what it is said to use
         baseline = group.memory_usage_bytes()
-        group.set_limits(baseline + limits.memory_mb * MIB, OWN_PROCESSES + limits.processes)
+        wanted = (baseline + limits.memory_mb * MIB, OWN_PROCESSES + limits.processes)
+        if (
+            zygote.limits_set is None
+            or abs(zygote.limits_set[0] - wanted[0]) > MIB
+            or (zygote.limits_set[1] != wanted[1])
+        ):
+            group.set_limits(*wanted)
+            zygote.limits_set = wanted
         group.reset_peak_memory()
         cpu_before = group.cpu_ns()
         ooms_before = group.oom_kills()
