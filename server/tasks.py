@@ -38,14 +38,17 @@ async def create_task(
     limits: Limits | None = None,
     checker: CheckerSpec | None = None,
     stop_on_first_failure: bool = False,
+    track_id: uuid.UUID | None = None,
+    starter_code: dict[str, str] | None = None,
+    origin: str | None = None,
 ) -> uuid.UUID:
     """Store a task with its groups and tests in one transaction."""
     async with conn.transaction():
         task_id = await conn.fetchval(
             """
             INSERT INTO tasks (organisation_id, title, statement, limits, checker,
-                               stop_on_first_failure)
-            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+                               stop_on_first_failure, track_id, starter_code, origin)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
             """,
             organisation_id,
             title,
@@ -53,6 +56,9 @@ async def create_task(
             asdict(limits or Limits()),
             asdict(checker or CheckerSpec()),
             stop_on_first_failure,
+            track_id,
+            starter_code or {},
+            origin,
         )
         for group_index, group in enumerate(groups):
             await conn.execute(
@@ -88,8 +94,10 @@ async def task_organisation(conn: asyncpg.Connection, task_id: uuid.UUID) -> uui
     return await conn.fetchval("SELECT organisation_id FROM tasks WHERE id = $1", task_id)
 
 
-async def load_task(conn: asyncpg.Connection, task_id: uuid.UUID) -> TaskSpec | None:
-    """The task as the judge runs it, tests and all."""
+async def load_task(
+    conn: asyncpg.Connection, task_id: uuid.UUID, *, samples_only: bool = False
+) -> TaskSpec | None:
+    """The task as the judge runs it, tests and all (or only its visible samples)."""
     task = await conn.fetchrow(
         "SELECT limits, checker, stop_on_first_failure FROM tasks WHERE id = $1", task_id
     )
@@ -101,15 +109,18 @@ async def load_task(conn: asyncpg.Connection, task_id: uuid.UUID) -> TaskSpec | 
     tests = await conn.fetch(
         """
         SELECT group_ordinal, name, input, answer, visible FROM task_tests
-        WHERE task_id = $1 ORDER BY group_ordinal, ordinal
+        WHERE task_id = $1 AND (visible OR NOT $2) ORDER BY group_ordinal, ordinal
         """,
         task_id,
+        samples_only,
     )
     by_group: dict[int, list[TestSpec]] = {g["ordinal"]: [] for g in groups}
     for test in tests:
         by_group[test["group_ordinal"]].append(
             TestSpec(test["name"], bytes(test["input"]), bytes(test["answer"]), test["visible"])
         )
+    if samples_only:
+        groups = [g for g in groups if by_group[g["ordinal"]]]
     return TaskSpec(
         groups=tuple(
             GroupSpec(g["name"], g["points"], tuple(by_group[g["ordinal"]])) for g in groups
