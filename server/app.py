@@ -23,8 +23,8 @@ from server.realtime import (
     close_socketio,
     create_socketio,
     disconnect_ended_sessions,
+    emit_events,
     install_handlers,
-    user_room,
 )
 from server.runtime import Runtime
 from server.settings import Settings
@@ -87,9 +87,9 @@ def create_app(settings: Settings | None = None) -> Quart:
         rt.queue = open_queue(settings)
         if settings.in_process_judge_workers:
 
-            async def notify(user_id: object, payload: dict) -> None:
+            async def notify(room: str, payload: dict) -> None:
                 event = payload.pop("event")
-                await sio.emit(event, payload, to=user_room(user_id))
+                await sio.emit(event, payload, to=room)
 
             rt.judge_workers = JudgeWorkers(
                 settings, rt.db, rt.queue, notify, settings.in_process_judge_workers
@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Quart:
             rt.judge_workers.start()
         background.append(asyncio.create_task(_sweep_expired_sessions(rt)))
         background.append(asyncio.create_task(disconnect_ended_sessions(rt)))
+        background.append(asyncio.create_task(_close_expired_attempts(rt)))
         log.info(
             "node ready",
             extra={"database": "embedded" if rt.db.embedded else "external", "bus": rt.bus.kind},
@@ -150,3 +151,16 @@ async def _sweep_expired_sessions(rt: Runtime) -> None:
                 log.info("removed %d expired sessions", removed)
         except Exception:
             log.warning("could not sweep expired sessions", exc_info=True)
+
+
+async def _close_expired_attempts(rt: Runtime) -> None:
+    """Finish attempts at their deadline, whether or not anyone is connected."""
+    from server.screening.attempts import close_expired
+
+    while True:
+        await asyncio.sleep(rt.settings.attempt_sweep_s)
+        try:
+            events = await close_expired(rt.db, rt.clock.now())
+            await emit_events(rt.sio, events)
+        except Exception:
+            log.warning("could not close expired attempts", exc_info=True)

@@ -299,7 +299,6 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from server.judging import JudgeWorkers, open_queue
     from server.observability import configure_logging
-    from server.realtime import user_room
     from server.storage.database import Database
 
     settings = load_settings()
@@ -322,9 +321,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
             settings.redis_url, channel=f"{settings.redis_prefix}socketio", write_only=True
         )
 
-        async def notify(user_id: object, payload: dict[str, Any]) -> None:
+        async def notify(room: str, payload: dict[str, Any]) -> None:
             event = payload.pop("event")
-            await emitter.emit(event, payload, room=user_room(user_id), namespace="/")
+            await emitter.emit(event, payload, room=room, namespace="/")
 
         workers = JudgeWorkers(settings, database, queue, notify, slots)
         stop = asyncio.Event()

@@ -27,6 +27,7 @@ class ApiError(Exception):
         message: str,
         field: str | None = None,
         headers: dict[str, str] | None = None,
+        problems: list[str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -34,6 +35,8 @@ class ApiError(Exception):
         self.message = message
         self.field = field
         self.headers = headers or {}
+        # each thing wrong with the input, when there are several (e.g. a problem package)
+        self.problems = problems
 
 
 class ServiceUnavailable(ApiError):
@@ -49,10 +52,13 @@ def error_response(
     message: str,
     field: str | None = None,
     headers: dict[str, str] | None = None,
+    problems: list[str] | None = None,
 ) -> Response:
-    body: dict[str, str] = {"code": code, "message": message}
+    body: dict[str, object] = {"code": code, "message": message}
     if field is not None:
         body["field"] = field
+    if problems is not None:
+        body["problems"] = problems
     response = jsonify({"error": body})
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -104,7 +110,9 @@ def install_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(ApiError)
     async def _api_error(error: ApiError) -> Response:
-        return error_response(error.status, error.code, error.message, error.field, error.headers)
+        return error_response(
+            error.status, error.code, error.message, error.field, error.headers, error.problems
+        )
 
     @app.errorhandler(RequestSchemaValidationError)
     async def _schema_error(error: RequestSchemaValidationError) -> Response:

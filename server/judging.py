@@ -26,12 +26,14 @@ from judge.selftest import LanguageStatus, self_test_once
 from judge.verdicts import Verdict
 from judge.worker import Worker, default_consumer_name
 from server.errors import ServiceUnavailable
+from server.realtime import user_room
 from server.settings import Settings
 from server.storage.database import Database
 from server.tasks import load_task, submission_view
 
 log = logging.getLogger("sobes.judging")
-Notify = Callable[[uuid.UUID, dict[str, Any]], Awaitable[None]]
+# (Socket.IO room, payload with its "event")
+Notify = Callable[[str, dict[str, Any]], Awaitable[None]]
 HEARTBEAT_S = 10
 WORKER_FRESH_S = 45
 RESULT_FIELDS = (
@@ -51,16 +53,23 @@ async def submit_run(
     limits: Limits | None = None,
     lane: Lane = "live",
     task_id: uuid.UUID | None = None,
+    attempt_id: uuid.UUID | None = None,
+    samples_only: bool = False,
+    guard: Callable[[asyncpg.Connection], Awaitable[object]] | None = None,
 ) -> uuid.UUID:
     """Store a run (or, with ``task_id``, a submission) and queue it.
 
-    503 when the queue is full or unreachable; then nothing is kept.
+    ``guard`` runs first in the same transaction (and may refuse: an attempt past its
+    deadline). 503 when the queue is full or unreachable; then nothing is kept.
     """
-    async with db.connection() as conn:
+    async with db.transaction() as conn:
+        if guard is not None:
+            await guard(conn)
         job_id = await conn.fetchval(
             """
-            INSERT INTO judge_jobs (kind, lane, user_id, language, source, stdin, limits, task_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+            INSERT INTO judge_jobs (kind, lane, user_id, language, source, stdin, limits, task_id,
+                                    attempt_id, samples_only)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id
             """,
             "submission" if task_id else "run",
             lane,
@@ -70,6 +79,8 @@ async def submit_run(
             stdin,
             asdict(limits or Limits()),
             task_id,
+            attempt_id,
+            samples_only,
         )
     try:
         await queue.put(lane, str(job_id))
@@ -119,7 +130,8 @@ async def get_run(db: Database, job_id: uuid.UUID, user_id: uuid.UUID) -> dict[s
 
 
 _SUBMISSION_QUERY = """
-    SELECT j.id, j.status, j.language, j.created_at, j.user_id, j.task_id, r.result
+    SELECT j.id, j.status, j.language, j.created_at, j.user_id, j.task_id, j.attempt_id,
+           j.samples_only, r.result
     FROM judge_jobs j LEFT JOIN judge_results r ON r.job_id = j.id
     WHERE j.id = $1 AND j.kind = 'submission'
 """
@@ -170,8 +182,14 @@ class RunHandler:
             else:
                 row = await conn.fetchrow(_RUN_QUERY, job_id)
                 event, view = "run.finished", run_view
-        if stored is not None and row is not None:
-            await self.notify(row["user_id"], {"event": event, **view(row)})
+        if stored is None or row is None:
+            return
+        await self.notify(user_room(row["user_id"]), {"event": event, **view(row)})
+        if kind == "submission" and row["attempt_id"] is not None and not row["samples_only"]:
+            from server.screening.attempts import submission_judged
+
+            for room, payload in await submission_judged(self.db, row["attempt_id"]):
+                await self.notify(room, payload)
 
     async def __call__(self, delivery: Delivery) -> None:
         job_id = uuid.UUID(delivery.job_id)
@@ -181,11 +199,13 @@ class RunHandler:
                 UPDATE judge_jobs SET status = 'running', started_at = now(),
                                       attempts = attempts + 1
                 WHERE id = $1 AND status <> 'done'
-                RETURNING kind, language, source, stdin, limits, task_id
+                RETURNING kind, language, source, stdin, limits, task_id, samples_only
                 """,
                 job_id,
             )
-            task = await load_task(conn, job["task_id"]) if job and job["task_id"] else None
+            task = None
+            if job is not None and job["task_id"] is not None:
+                task = await load_task(conn, job["task_id"], samples_only=job["samples_only"])
         if job is None:
             return  # already done (an earlier attempt stored it) or withdrawn
         if job["kind"] == "submission":

@@ -111,6 +111,17 @@ def install_handlers(sio: socketio.AsyncServer, rt: Runtime) -> None:
         rt.metrics.socketio_connections.dec()
 
 
+async def emit_events(sio: socketio.AsyncServer, events: list[tuple[str, dict[str, Any]]]) -> None:
+    """Send (room, payload-with-"event") pairs; a failed send is logged, never raised."""
+    for room, payload in events:
+        body = dict(payload)
+        event = body.pop("event")
+        try:
+            await sio.emit(event, body, to=room)
+        except Exception:
+            log.warning("could not send %s to %s", event, room, exc_info=True)
+
+
 SESSIONS_ENDED = "sessions.ended"
 
 

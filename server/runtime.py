@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from quart import current_app
 
+from server.clock import Clock
 from server.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ class Runtime:
     bus: Bus = field(init=False)
     queue: JobQueue = field(init=False)
     judge_workers: JudgeWorkers | None = None
+    clock: Clock = field(default_factory=Clock)
 
 
 def runtime() -> Runtime:

@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     judge_queue_cap: int = Field(default=1000, ge=1)
     judge_claim_idle_ms: int = Field(default=120_000, ge=100)
     judge_max_attempts: int = Field(default=3, ge=1, le=20)
+    attempt_sweep_s: float = Field(default=5.0, gt=0, le=300)
     db_pool_min: int = Field(default=2, ge=0)
     db_pool_max: int = Field(default=20, ge=1)
     db_timeout_s: float = Field(default=5.0, gt=0)

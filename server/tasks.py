@@ -147,4 +147,6 @@ def submission_view(row: asyncpg.Record) -> dict[str, Any]:
         "memory_kb": result.get("memory_kb"),
         "tests": result.get("tests"),
         "groups": result.get("groups"),
+        "attempt_id": str(row["attempt_id"]) if row["attempt_id"] else None,
+        "samples_only": row["samples_only"],
     }

@@ -10,12 +10,14 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from server.accounts import organisations, passwords, users
 from server.accounts.roles import Role
+from server.screening.attempts import start_attempt
 from server.tasks import NewGroup, NewTest, create_task
 from tests.conftest import PASSWORD, connect, serving, unique_email
 
@@ -38,6 +40,9 @@ def everyone(status: int) -> tuple[int, int, int, int, int]:
 SIGNED_IN = (401, 200, 200, 200, 200)
 STAFF = (401, 403, 200, 200, 200)
 ADMIN = (401, 403, 403, 403, 200)
+CANDIDATE_ONLY = (401, 200, 403, 403, 403)
+AUTHORS = (401, 403, 403, 200, 200)
+AUTHORS_CREATE = (401, 403, 403, 201, 201)
 
 MATRIX = [
     Case("GET", "/healthz", everyone(200)),
@@ -117,6 +122,166 @@ MATRIX = [
         (401, 404, 404, 404, 404),
         path=lambda _: f"/api/v1/submissions/{uuid.uuid4()}",
     ),
+    # The board: open to anyone.
+    Case("GET", "/api/v1/vacancies", everyone(200)),
+    Case(
+        "GET",
+        "/api/v1/vacancies/<uuid:vacancy_id>",
+        everyone(200),
+        path=lambda ctx: f"/api/v1/vacancies/{ctx['vacancy_id']}",
+    ),
+    # A candidate's attempt: only the candidate (here: the one who owns the attempt).
+    Case(
+        "POST",
+        "/api/v1/vacancies/<uuid:vacancy_id>/attempts",
+        CANDIDATE_ONLY,
+        path=lambda ctx: f"/api/v1/vacancies/{ctx['vacancy_id']}/attempts",
+    ),
+    Case("GET", "/api/v1/attempts", CANDIDATE_ONLY),
+    Case(
+        "GET",
+        "/api/v1/attempts/<uuid:attempt_id>",
+        CANDIDATE_ONLY,
+        path=lambda ctx: f"/api/v1/attempts/{ctx['attempt_id']}",
+    ),
+    Case(
+        "PUT",
+        "/api/v1/attempts/<uuid:attempt_id>/tasks/<uuid:task_id>/draft",
+        (401, 204, 403, 403, 403),
+        path=lambda ctx: f"/api/v1/attempts/{ctx['attempt_id']}/tasks/{ctx['task_id']}/draft",
+        body=lambda _: {"language": "python3", "source": "print(2)"},
+    ),
+    Case(
+        "POST",
+        "/api/v1/attempts/<uuid:attempt_id>/tasks/<uuid:task_id>/runs",
+        (401, 202, 403, 403, 403),
+        path=lambda ctx: f"/api/v1/attempts/{ctx['attempt_id']}/tasks/{ctx['task_id']}/runs",
+        body=lambda _: {"language": "python3", "source": "print(int(input()) * 2)"},
+    ),
+    Case(
+        "POST",
+        "/api/v1/attempts/<uuid:attempt_id>/tasks/<uuid:task_id>/submissions",
+        (401, 202, 403, 403, 403),
+        path=lambda ctx: f"/api/v1/attempts/{ctx['attempt_id']}/tasks/{ctx['task_id']}/submissions",
+        body=lambda _: {"language": "python3", "source": "print(int(input()) * 2)"},
+    ),
+    Case(
+        "PUT",
+        "/api/v1/attempts/<uuid:attempt_id>/answers/<int:position>",
+        CANDIDATE_ONLY,
+        path=lambda ctx: f"/api/v1/attempts/{ctx['attempt_id']}/answers/0",
+        body=lambda _: {"answer": {"choice": 0}},
+    ),
+    Case(
+        "POST",
+        "/api/v1/attempts/<uuid:attempt_id>/events",
+        (401, 204, 403, 403, 403),
+        path=lambda ctx: f"/api/v1/attempts/{ctx['attempt_id']}/events",
+        body=lambda _: {"events": [{"kind": "focus_lost", "at": "2026-12-01T10:00:00+00:00"}]},
+    ),
+    Case(
+        "POST",
+        "/api/v1/attempts/<uuid:attempt_id>/finish",
+        CANDIDATE_ONLY,
+        path=lambda ctx: f"/api/v1/attempts/{ctx['attempt_id']}/finish",
+    ),
+    # Authoring: staff read, HR and admins write.
+    Case("GET", "/api/v1/organisation/tracks", STAFF),
+    Case(
+        "POST",
+        "/api/v1/organisation/tracks",
+        AUTHORS_CREATE,
+        body=lambda _: {"name": f"Track {uuid.uuid4().hex[:8]}"},
+    ),
+    Case("GET", "/api/v1/organisation/tasks", STAFF),
+    Case(
+        "POST",
+        "/api/v1/organisation/tasks",
+        AUTHORS_CREATE,
+        body=lambda _: {
+            "title": "Triple",
+            "groups": [{"name": "all", "points": 1, "tests": [{"input": "1", "answer": "3"}]}],
+        },
+    ),
+    # JSON is not a package upload: HR and admins get past the role check to a 422.
+    Case("POST", "/api/v1/organisation/tasks/import", (401, 403, 403, 422, 422), body=lambda _: {}),
+    Case(
+        "GET",
+        "/api/v1/organisation/tasks/<uuid:task_id>",
+        STAFF,
+        path=lambda ctx: f"/api/v1/organisation/tasks/{ctx['task_id']}",
+    ),
+    Case("GET", "/api/v1/organisation/questions", STAFF),
+    Case(
+        "POST",
+        "/api/v1/organisation/questions",
+        AUTHORS_CREATE,
+        body=lambda ctx: {
+            "track_id": str(ctx["track_id"]),
+            "kind": "numeric",
+            "prompt": "How many bits in a byte?",
+            "answer_key": {"value": 8, "tolerance": 0},
+        },
+    ),
+    Case(
+        "PATCH",
+        "/api/v1/organisation/questions/<uuid:question_id>",
+        AUTHORS,
+        path=lambda ctx: f"/api/v1/organisation/questions/{ctx['question_id']}",
+        body=lambda _: {"points": 2},
+    ),
+    Case("GET", "/api/v1/organisation/vacancies", STAFF),
+    Case(
+        "POST",
+        "/api/v1/organisation/vacancies",
+        AUTHORS_CREATE,
+        body=lambda ctx: {"title": "Another", "track_id": str(ctx["track_id"])},
+    ),
+    Case(
+        "GET",
+        "/api/v1/organisation/vacancies/<uuid:vacancy_id>",
+        STAFF,
+        path=lambda ctx: f"/api/v1/organisation/vacancies/{ctx['vacancy_id']}",
+    ),
+    Case(
+        "PATCH",
+        "/api/v1/organisation/vacancies/<uuid:vacancy_id>",
+        AUTHORS,
+        path=lambda ctx: f"/api/v1/organisation/vacancies/{ctx['vacancy_id']}",
+        body=lambda _: {"pass_mark": 70},
+    ),
+    # The pipeline: staff read, HR and admins move stages.
+    Case(
+        "GET",
+        "/api/v1/organisation/vacancies/<uuid:vacancy_id>/pipeline",
+        STAFF,
+        path=lambda ctx: f"/api/v1/organisation/vacancies/{ctx['vacancy_id']}/pipeline",
+    ),
+    Case(
+        "GET",
+        "/api/v1/organisation/vacancies/<uuid:vacancy_id>/candidates",
+        STAFF,
+        path=lambda ctx: f"/api/v1/organisation/vacancies/{ctx['vacancy_id']}/candidates",
+    ),
+    Case(
+        "GET",
+        "/api/v1/organisation/vacancies/<uuid:vacancy_id>/candidates.csv",
+        STAFF,
+        path=lambda ctx: f"/api/v1/organisation/vacancies/{ctx['vacancy_id']}/candidates.csv",
+    ),
+    Case(
+        "GET",
+        "/api/v1/organisation/applications/<uuid:application_id>",
+        STAFF,
+        path=lambda ctx: f"/api/v1/organisation/applications/{ctx['application_id']}",
+    ),
+    Case(
+        "POST",
+        "/api/v1/organisation/applications/<uuid:application_id>/stage",
+        AUTHORS,
+        path=lambda ctx: f"/api/v1/organisation/applications/{ctx['application_id']}/stage",
+        body=lambda _: {"stage": "rejected", "reason": "matrix test"},
+    ),
 ]
 
 
@@ -172,11 +337,61 @@ async def people(database_url):
             conn,
             organisation_id=org["id"],
             title="Double",
-            groups=[NewGroup("all", 1, [NewTest("2\n", "4\n")])],
+            groups=[
+                NewGroup("samples", 0, [NewTest("1\n", "2\n", visible=True)]),
+                NewGroup("all", 1, [NewTest("2\n", "4\n")]),
+            ],
         )
+        screening = await _screening_content(conn, org["id"], task_id, made["candidate"])
     finally:
         await conn.close()
-    return {"emails": made, "member_id": member.id, "spare": spare.email, "task_id": task_id}
+    return {
+        "emails": made,
+        "member_id": member.id,
+        "spare": spare.email,
+        "task_id": task_id,
+        **screening,
+    }
+
+
+async def _screening_content(conn, organisation_id, task_id, candidate_email):
+    """A track with a question, an open vacancy with the task, and the candidate's attempt."""
+    track_id = await conn.fetchval(
+        "INSERT INTO tracks (organisation_id, slug, name) VALUES ($1, 'matrix', 'Matrix') "
+        "RETURNING id",
+        organisation_id,
+    )
+    question_id = await conn.fetchval(
+        "INSERT INTO quiz_questions (organisation_id, track_id, kind, prompt, options, answer_key) "
+        "VALUES ($1, $2, 'single', 'Pick one', $3, $4) RETURNING id",
+        organisation_id,
+        track_id,
+        ["this", "that"],
+        {"correct": 0},
+    )
+    vacancy_id = await conn.fetchval(
+        "INSERT INTO vacancies (organisation_id, track_id, title, status, quiz_questions, "
+        "languages) VALUES ($1, $2, 'Matrix developer', 'open', 1, '{python3}') RETURNING id",
+        organisation_id,
+        track_id,
+    )
+    await conn.execute(
+        "INSERT INTO vacancy_tasks (vacancy_id, task_id, position) VALUES ($1, $2, 0)",
+        vacancy_id,
+        task_id,
+    )
+    candidate_id = await conn.fetchval("SELECT id FROM users WHERE email = $1", candidate_email)
+    attempt_id, _, _ = await start_attempt(conn, vacancy_id, candidate_id, datetime.now(UTC))
+    application_id = await conn.fetchval(
+        "SELECT application_id FROM attempts WHERE id = $1", attempt_id
+    )
+    return {
+        "track_id": track_id,
+        "question_id": question_id,
+        "vacancy_id": vacancy_id,
+        "attempt_id": attempt_id,
+        "application_id": application_id,
+    }
 
 
 async def client_for(node, people, who: str):

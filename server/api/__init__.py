@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from quart import Quart
 
-from server.api import audit, auth, me, organisation, runs
+from server.api import audit, auth, authoring, me, organisation, pipeline, runs, screening
 
 API_PREFIX = "/api/v1"
 
 
 def register_api(app: Quart) -> None:
-    for area in (auth, me, organisation, audit, runs):
+    for area in (auth, me, organisation, audit, runs, screening, authoring, pipeline):
         app.register_blueprint(area.blueprint, url_prefix=API_PREFIX + area.PREFIX)
