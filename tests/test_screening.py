@@ -614,3 +614,102 @@ async def test_authoring_refuses_bad_content_with_clear_errors(screening_setting
         assert (await foreign.get_json())["error"]["code"] == "unknown_task"
         listed = await (await client.get("/api/v1/organisation/vacancies")).get_json()
         assert [v["title"] for v in listed["vacancies"]] == ["Python developer"]  # nothing kept
+
+
+COPIED = """
+def read_number():
+    line = input().strip()
+    while not line:
+        line = input().strip()
+    return int(line)
+
+
+def square_of(value):
+    total = 0
+    for _ in range(abs(value)):
+        total += abs(value)
+    return total
+
+
+if __name__ == "__main__":
+    number = read_number()
+    print(square_of(number))
+"""
+DISGUISED = """
+# my own solution
+def get_n():
+    s = input().strip()
+    while not s:
+        s = input().strip()
+    return int(s)
+
+
+def sq(x):
+    acc = 0
+    for _ in range(abs(x)):
+        acc += abs(x)
+    return acc
+
+
+if __name__ == "__main__":
+    n = get_n()
+    print(sq(n))
+"""
+HONEST = """
+import sys
+
+data = sys.stdin.read().split()
+values = [int(token) for token in data]
+results = []
+for value in values[:1]:
+    results.append(str(value ** 2))
+sys.stdout.write("\\n".join(results) + "\\n")
+"""
+
+
+async def test_alike_final_submissions_are_flagged_as_a_signal(screening_settings, make_account):
+    hr = await make_account(Role.HR)
+    people = [await make_account(Role.CANDIDATE) for _ in range(3)]
+    async with serving(screening_settings(judge_workers=1)) as node:
+        staff = await sign_in(node, hr)
+        made = await author(staff, quiz_questions=0)
+        await wait_for_languages(staff)
+        applications = []
+        for person, source in zip(people, (COPIED, DISGUISED, HONEST), strict=True):
+            client = await sign_in(node, person)
+            attempt = await (
+                await client.post(f"/api/v1/vacancies/{made['vacancy_id']}/attempts")
+            ).get_json()
+            base = f"/api/v1/attempts/{attempt['id']}"
+            sent = await client.post(
+                f"{base}/tasks/{made['task_id']}/submissions",
+                json={"language": "python3", "source": source},
+            )
+            assert sent.status_code == 202
+            await client.post(f"{base}/finish")
+            table = await (
+                await staff.get(f"/api/v1/organisation/vacancies/{made['vacancy_id']}/candidates")
+            ).get_json()
+            applications.append(
+                next(r for r in table["candidates"] if r["candidate"]["email"] == person.email)
+            )
+        reports = []
+        for _ in range(200):
+            reports = [
+                await (
+                    await staff.get(f"/api/v1/organisation/applications/{row['application_id']}")
+                ).get_json()
+                for row in applications
+            ]
+            if reports[0]["signals"]["similarity"] and reports[1]["signals"]["similarity"]:
+                break
+            await asyncio.sleep(0.05)
+    first, second, third = (r["signals"]["similarity"] for r in reports)
+    assert [f["other_candidate"]["id"] for f in first] == [str(people[1].id)]
+    assert [f["other_candidate"]["id"] for f in second] == [str(people[0].id)]
+    assert first[0]["similarity"] >= 0.8
+    assert third == []  # an honest, different solution is not flagged
+    assert reports[2]["application"]["similarity_flags"] == 0
+    assert reports[0]["application"]["similarity_flags"] == 1
+    # A flag is a signal; it moves no stage.
+    assert reports[0]["application"]["stage"] == reports[1]["application"]["stage"]

@@ -17,7 +17,7 @@ import asyncpg
 
 from server.errors import ApiError
 from server.realtime import user_room
-from server.screening import pipeline
+from server.screening import integrity, pipeline
 from server.screening.scoring import QuestionScore, TaskScore, answer_credit, total_percent
 from server.storage.database import Database
 
@@ -290,6 +290,7 @@ async def finish_attempt(db: Database, attempt_id: uuid.UUID, reason: str, now: 
         ]
         events.append(await pipeline.changed_event(conn, await _application_of(conn, attempt_id)))
     log.info("attempt finished", extra={"attempt_id": str(attempt_id), "reason": reason})
+    integrity.check_later(db, attempt_id)
     return events
 
 
