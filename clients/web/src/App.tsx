@@ -1,14 +1,34 @@
-import type { ReactNode } from 'react'
+import { lazy, Suspense, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom'
+import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router-dom'
+import { isAuthor, isStaff, type Role } from './api'
 import { AuthProvider, useAuth } from './auth'
 import { Header } from './components/Header'
 import { describeError } from './errors'
 import { useDocumentTitle } from './hooks'
+import { returnPath } from './navigation'
 import { HomePage } from './pages/HomePage'
 import { LoginPage } from './pages/LoginPage'
 import { NotFoundPage } from './pages/NotFoundPage'
 import { RegisterPage } from './pages/RegisterPage'
+import { VacanciesPage } from './pages/VacanciesPage'
+import { VacancyPage } from './pages/VacancyPage'
+
+// The assessment and the hiring dashboard (with the code editor) load when first opened.
+const AttemptPage = lazy(() => import('./pages/AttemptPage').then((m) => ({ default: m.AttemptPage })))
+const ApplicationReportPage = lazy(() =>
+  import('./pages/hr/ApplicationReportPage').then((m) => ({ default: m.ApplicationReportPage })),
+)
+const HrHomePage = lazy(() => import('./pages/hr/HrHomePage').then((m) => ({ default: m.HrHomePage })))
+const QuestionsPage = lazy(() => import('./pages/hr/QuestionsPage').then((m) => ({ default: m.QuestionsPage })))
+const TaskDetailPage = lazy(() => import('./pages/hr/TaskDetailPage').then((m) => ({ default: m.TaskDetailPage })))
+const TaskFormPage = lazy(() => import('./pages/hr/TaskFormPage').then((m) => ({ default: m.TaskFormPage })))
+const TasksPage = lazy(() => import('./pages/hr/TasksPage').then((m) => ({ default: m.TasksPage })))
+const TracksPage = lazy(() => import('./pages/hr/TracksPage').then((m) => ({ default: m.TracksPage })))
+const VacancyDashboardPage = lazy(() =>
+  import('./pages/hr/VacancyDashboardPage').then((m) => ({ default: m.VacancyDashboardPage })),
+)
+const VacancyFormPage = lazy(() => import('./pages/hr/VacancyFormPage').then((m) => ({ default: m.VacancyFormPage })))
 import { SocketProvider } from './socket'
 
 export function App() {
@@ -17,33 +37,128 @@ export function App() {
       <AuthProvider>
         <SocketProvider>
           <Layout>
-            <Routes>
-              <Route
-                path="/"
-                element={
-                  <RequireAuth>
-                    <HomePage />
-                  </RequireAuth>
-                }
-              />
-              <Route
-                path="/login"
-                element={
-                  <GuestOnly>
-                    <LoginPage />
-                  </GuestOnly>
-                }
-              />
-              <Route
-                path="/register"
-                element={
-                  <GuestOnly>
-                    <RegisterPage />
-                  </GuestOnly>
-                }
-              />
-              <Route path="*" element={<NotFoundPage />} />
-            </Routes>
+            <Suspense fallback={<Loading />}>
+              <Routes>
+                <Route
+                  path="/"
+                  element={
+                    <RequireAuth>
+                      <HomePage />
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="/login"
+                  element={
+                    <GuestOnly>
+                      <LoginPage />
+                    </GuestOnly>
+                  }
+                />
+                <Route
+                  path="/register"
+                  element={
+                    <GuestOnly>
+                      <RegisterPage />
+                    </GuestOnly>
+                  }
+                />
+                {/* the vacancy board: anyone, signed in or not */}
+                <Route path="/vacancies" element={<VacanciesPage />} />
+                <Route path="/vacancies/:id" element={<VacancyPage />} />
+                {/* candidates */}
+                <Route
+                  path="/attempts/:id"
+                  element={
+                    <RequireRole allow={(role) => role === 'candidate'}>
+                      <AttemptPage />
+                    </RequireRole>
+                  }
+                />
+                {/* the hiring dashboard: staff read, hr/admin write */}
+                <Route
+                  path="/hr"
+                  element={
+                    <RequireRole allow={isStaff}>
+                      <HrHomePage />
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="/hr/vacancies/new"
+                  element={
+                    <RequireRole allow={isAuthor}>
+                      <VacancyFormPage />
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="/hr/vacancies/:id"
+                  element={
+                    <RequireRole allow={isStaff}>
+                      <VacancyDashboardPage />
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="/hr/vacancies/:id/edit"
+                  element={
+                    <RequireRole allow={isAuthor}>
+                      <VacancyFormPage />
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="/hr/applications/:id"
+                  element={
+                    <RequireRole allow={isStaff}>
+                      <ApplicationReportPage />
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="/hr/tracks"
+                  element={
+                    <RequireRole allow={isStaff}>
+                      <TracksPage />
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="/hr/questions"
+                  element={
+                    <RequireRole allow={isStaff}>
+                      <QuestionsPage />
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="/hr/tasks"
+                  element={
+                    <RequireRole allow={isStaff}>
+                      <TasksPage />
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="/hr/tasks/new"
+                  element={
+                    <RequireRole allow={isAuthor}>
+                      <TaskFormPage />
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="/hr/tasks/:id"
+                  element={
+                    <RequireRole allow={isStaff}>
+                      <TaskDetailPage />
+                    </RequireRole>
+                  }
+                />
+                <Route path="*" element={<NotFoundPage />} />
+              </Routes>
+            </Suspense>
           </Layout>
         </SocketProvider>
       </AuthProvider>
@@ -69,20 +184,54 @@ function Layout({ children }: { children: ReactNode }) {
   )
 }
 
-/** Pages for signed-in users: `/login` when `GET /me` says 401. */
+/** Pages for signed-in users: `/login` when `GET /me` says 401 (and back here after it). */
 function RequireAuth({ children }: { children: ReactNode }) {
   const { status } = useAuth()
+  const location = useLocation()
   if (status === 'loading') return <Loading />
-  if (status === 'anonymous') return <Navigate to="/login" replace />
+  if (status === 'anonymous') {
+    return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />
+  }
   if (status === 'error') return <ConnectionProblem />
   return <>{children}</>
 }
 
-/** Sign-in / registration: signed-in users go home. */
+/** Pages for some roles only; others are told so plainly. */
+function RequireRole({ allow, children }: { allow: (role: Role) => boolean; children: ReactNode }) {
+  return (
+    <RequireAuth>
+      <RoleGate allow={allow}>{children}</RoleGate>
+    </RequireAuth>
+  )
+}
+
+function RoleGate({ allow, children }: { allow: (role: Role) => boolean; children: ReactNode }) {
+  const { user } = useAuth()
+  if (!user) return null
+  if (!allow(user.role)) return <Forbidden />
+  return <>{children}</>
+}
+
+function Forbidden() {
+  const { t } = useTranslation()
+  useDocumentTitle('title.forbidden')
+  return (
+    <section className="page-state" aria-labelledby="forbidden-heading" data-testid="forbidden">
+      <h1 id="forbidden-heading">{t('forbidden.heading')}</h1>
+      <p className="muted">{t('forbidden.text')}</p>
+      <Link to="/" className="button button--primary">
+        {t('notFound.home')}
+      </Link>
+    </section>
+  )
+}
+
+/** Sign-in / registration: signed-in users go home (or back where they came from). */
 function GuestOnly({ children }: { children: ReactNode }) {
   const { status } = useAuth()
+  const location = useLocation()
   if (status === 'loading') return <Loading />
-  if (status === 'authenticated') return <Navigate to="/" replace />
+  if (status === 'authenticated') return <Navigate to={returnPath(location.state)} replace />
   return <>{children}</>
 }
 

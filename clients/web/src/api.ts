@@ -117,6 +117,12 @@ export type KnownErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'database_unavailable'
+  /** Screening: the attempt's time is over (server clock); nothing more is accepted. */
+  | 'attempt_over'
+  | 'vacancy_closed'
+  | 'invalid_package'
+  | 'unknown_language'
+  | 'judge_busy'
   /** Client-side codes: no response / unreadable response. */
   | 'network_error'
   | 'bad_response'
@@ -129,6 +135,8 @@ export class ApiError extends Error {
   readonly field: string | undefined
   /** Seconds from the `Retry-After` header (429), when present. */
   readonly retryAfter: number | undefined
+  /** The server's list of problems (e.g. an invalid task package), when it sends one. */
+  readonly problems: string[]
 
   constructor(
     status: number,
@@ -136,6 +144,7 @@ export class ApiError extends Error {
     message: string,
     field?: string,
     retryAfter?: number,
+    problems: string[] = [],
   ) {
     super(message)
     this.name = 'ApiError'
@@ -143,6 +152,7 @@ export class ApiError extends Error {
     this.code = code
     this.field = field
     this.retryAfter = retryAfter
+    this.problems = problems
   }
 
   /** True for failures the user can't fix by editing the form. */
@@ -155,7 +165,445 @@ export function isApiError(err: unknown): err is ApiError {
   return err instanceof ApiError
 }
 
-const API_PREFIX = '/api/v1'
+// --- screening: the board, attempts, authoring and the pipeline ------------
+// (docs/screening-api.md)
+
+export interface TrackRef {
+  id: string
+  slug: string
+  name: string
+}
+
+export interface OrganisationName {
+  id: string
+  name: string
+}
+
+export type VacancyStatus = 'draft' | 'open' | 'closed'
+export const VACANCY_STATUSES: readonly VacancyStatus[] = ['draft', 'open', 'closed']
+
+/** A percentage as the server sends it: a number, or a decimal in a string. */
+export type Percent = number | string
+
+export interface VacancyCard {
+  id: string
+  title: string
+  description: string
+  organisation: OrganisationName
+  track: TrackRef
+  pass_mark: number
+  duration_minutes: number
+  /** How many tasks the assessment has. */
+  tasks: number
+  quiz_questions: number
+  languages: string[]
+}
+
+export type AttemptStatus = 'active' | 'finished'
+
+export interface VacancyDetail extends VacancyCard {
+  my_attempt: { id: string; status: AttemptStatus } | null
+}
+
+export interface AttemptSummary {
+  id: string
+  vacancy: { id: string; title: string; organisation: OrganisationName | string | null }
+  status: AttemptStatus
+  started_at: string
+  deadline: string
+  finished_at: string | null
+  score_percent: Percent | null
+  passed: boolean | null
+}
+
+export interface LanguageInfo {
+  id: string
+  name: string
+  version: string
+}
+
+export interface Sample {
+  name: string
+  input: string
+  answer: string
+}
+
+/** A judge job's state. */
+export type JobStatus = 'queued' | 'running' | 'done'
+
+export interface SubmissionSummary {
+  id: string
+  status: JobStatus
+  language: string
+  created_at: string
+  verdict: string | null
+  score: number | null
+  max_score: number | null
+}
+
+export interface AttemptTask {
+  id: string
+  title: string
+  statement: string
+  limits: { cpu_ms: number; memory_mb: number }
+  weight: number
+  max_score: number
+  samples: Sample[]
+  starter_code: Record<string, string>
+  drafts: Record<string, { source: string; updated_at: string }>
+  submissions: SubmissionSummary[]
+  best_score: number | null
+}
+
+export type QuestionKind = 'single' | 'multiple' | 'text' | 'numeric'
+export const QUESTION_KINDS: readonly QuestionKind[] = ['single', 'multiple', 'text', 'numeric']
+
+export type Answer = { choice: number } | { choices: number[] } | { text: string } | { value: number }
+
+export interface AttemptQuestion {
+  position: number
+  kind: QuestionKind
+  prompt: string
+  options: string[]
+  points: number
+  answer: Answer | null
+}
+
+export interface Result {
+  score_percent: Percent
+  pass_mark: number
+  passed: boolean
+  pending_submissions: number
+  tasks: { task_id: string; title: string; score: number; max_score: number; weight: number }[]
+  quiz: {
+    earned: number
+    max: number
+    weight: number
+    questions: { position: number; earned: number; points: number }[]
+  }
+}
+
+export interface Attempt {
+  id: string
+  status: AttemptStatus
+  vacancy: { id: string; title: string; organisation: OrganisationName }
+  started_at: string
+  deadline: string
+  /** The server's clock when the answer was made: the timer counts from it. */
+  server_time: string
+  finished_at: string | null
+  finish_reason: 'submitted' | 'deadline' | null
+  languages: LanguageInfo[]
+  tasks: AttemptTask[]
+  questions: AttemptQuestion[]
+  result: Result | null
+}
+
+export interface TestResult {
+  name: string
+  group: string
+  verdict: string
+  cpu_ms: number
+  wall_ms?: number
+  memory_kb: number
+  exit_code?: number | null
+  signal?: string | null
+  message?: string
+  /** Visible (sample) tests only: what the program printed. */
+  stdout?: string | null
+  stderr?: string | null
+  /** The expected output, when the server sends it with the test. */
+  answer?: string | null
+  expected?: string | null
+}
+
+export interface GroupResult {
+  name: string
+  points: number
+  earned: number
+  verdict: string
+  skipped: boolean
+}
+
+/** `GET /submissions/{id}` and the `submission.finished` event. */
+export interface SubmissionDetail {
+  id: string
+  task_id: string
+  status: JobStatus
+  language: string
+  created_at?: string
+  verdict: string | null
+  score: number | null
+  max_score: number | null
+  compile_output: string | null
+  cpu_ms: number | null
+  memory_kb: number | null
+  tests: TestResult[] | null
+  groups: GroupResult[] | null
+  samples_only?: boolean
+  attempt_id?: string | null
+}
+
+export type IntegrityKind =
+  | 'tab_hidden'
+  | 'tab_visible'
+  | 'focus_lost'
+  | 'focus_regained'
+  | 'paste'
+  | 'fullscreen_exit'
+  | 'fullscreen_enter'
+
+export interface IntegrityEvent {
+  kind: IntegrityKind
+  at: string
+  details?: Details
+}
+
+// authoring
+
+export interface Track extends TrackRef {
+  description: string
+  questions: number
+  vacancies: number
+}
+
+export interface TaskSummary {
+  id: string
+  title: string
+  track_id: string | null
+  origin: string | null
+  max_score: number
+  tests: number
+  samples: number
+  created_at: string
+}
+
+export type CheckerKind = 'exact' | 'tokens' | 'float' | 'custom'
+export const CHECKER_KINDS: readonly CheckerKind[] = ['tokens', 'exact', 'float', 'custom']
+
+export interface Checker {
+  kind: CheckerKind
+  abs_tolerance?: number
+  rel_tolerance?: number
+  language?: string | null
+  source?: string | null
+}
+
+export interface NewTestCase {
+  input: string
+  answer: string
+  visible?: boolean
+}
+
+export interface NewTaskRequest {
+  title: string
+  statement: string
+  track_id?: string
+  limits?: { cpu_ms: number; memory_mb: number }
+  checker?: Checker
+  stop_on_first_failure?: boolean
+  starter_code?: Record<string, string>
+  groups: { name: string; points: number; tests: NewTestCase[] }[]
+}
+
+export interface TaskDetail {
+  id: string
+  title: string
+  statement: string
+  track_id: string | null
+  limits: { cpu_ms: number; memory_mb: number; [limit: string]: number }
+  checker: Checker
+  starter_code: Record<string, string>
+  origin: string | null
+  groups: {
+    name: string
+    points: number
+    tests: { name: string; input: string; answer: string; visible: boolean }[]
+  }[]
+}
+
+export type AnswerKey =
+  | { correct: number }
+  | { correct: number[] }
+  | { accepted: string[]; pattern: string | null; case_sensitive: boolean }
+  | { value: number; tolerance: number }
+
+export interface Question {
+  id: string
+  track_id: string
+  kind: QuestionKind
+  prompt: string
+  options: string[]
+  answer_key: AnswerKey
+  points: number
+  is_active: boolean
+}
+
+export interface NewQuestionRequest {
+  track_id: string
+  kind: QuestionKind
+  prompt: string
+  options?: string[]
+  answer_key: AnswerKey
+  points?: number
+}
+
+export interface UpdateQuestionRequest {
+  prompt?: string
+  options?: string[]
+  answer_key?: AnswerKey
+  points?: number
+  is_active?: boolean
+}
+
+export interface VacancyAdmin extends Omit<VacancyCard, 'tasks'> {
+  status: VacancyStatus
+  quiz_weight: number
+  tasks: { task_id: string; title: string; weight: number }[]
+  counts: Partial<Record<Stage, number>>
+  created_at: string
+}
+
+export interface VacancyRequest {
+  title: string
+  description: string
+  track_id: string
+  status?: VacancyStatus
+  pass_mark: number
+  duration_minutes: number
+  quiz_questions: number
+  quiz_weight: number
+  languages: string[]
+  tasks: { task_id: string; weight: number }[]
+}
+
+// pipeline
+
+export type Stage =
+  | 'applied'
+  | 'invited'
+  | 'registered'
+  | 'started'
+  | 'finished'
+  | 'passed'
+  | 'not_passed'
+  | 'interview_scheduled'
+  | 'interviewed'
+  | 'offer'
+  | 'rejected'
+
+export const STAGES: readonly Stage[] = [
+  'applied',
+  'invited',
+  'registered',
+  'started',
+  'finished',
+  'passed',
+  'not_passed',
+  'interview_scheduled',
+  'interviewed',
+  'offer',
+  'rejected',
+]
+
+export interface FunnelStage {
+  stage: Stage
+  count: number
+  reached: number
+  /** reached / reached of the first stage with any, 0..1 */
+  conversion: number
+}
+
+export interface Pipeline {
+  vacancy: { id: string; title: string; pass_mark: number }
+  funnel: FunnelStage[]
+}
+
+export interface CandidateRow {
+  application_id: string
+  attempt_id: string | null
+  candidate: { id: string; full_name: string; email: string }
+  stage: Stage
+  score_percent: Percent | null
+  started_at: string | null
+  finished_at: string | null
+  stage_changed_at: string
+  /** How many integrity events the attempt has. */
+  signals: number
+  similarity_flags: number
+}
+
+export type CandidateSort = 'score' | 'stage' | 'started_at' | 'finished_at' | 'name'
+export type SortOrder = 'asc' | 'desc'
+
+export interface CandidateQuery {
+  stage?: Stage | ''
+  q?: string
+  sort?: CandidateSort
+  order?: SortOrder
+}
+
+export interface ReportSubmission {
+  id: string
+  created_at: string
+  language: string
+  source: string
+  verdict: string | null
+  score: number | null
+  max_score: number | null
+  cpu_ms: number | null
+  memory_kb: number | null
+  tests: TestResult[] | null
+  samples_only: boolean
+  status?: JobStatus
+  compile_output?: string | null
+}
+
+export interface Report {
+  application: CandidateRow
+  vacancy: { id: string; title: string; pass_mark: number }
+  attempt: null | {
+    id: string
+    status: AttemptStatus
+    started_at: string
+    deadline: string
+    finished_at: string | null
+    finish_reason: 'submitted' | 'deadline' | null
+    score_percent: Percent | null
+    result: Result | null
+  }
+  tasks: { task_id: string; title: string; max_score: number; submissions: ReportSubmission[] }[]
+  quiz: {
+    position: number
+    kind: QuestionKind
+    prompt: string
+    options: string[]
+    answer: Answer | null
+    answer_key: AnswerKey
+    earned: number | null
+    points: number
+  }[]
+  signals: {
+    note: string
+    events: { kind: IntegrityKind | string; at: string; details: Details | null }[]
+    similarity: {
+      task_id: string
+      other_candidate: { id: string; full_name: string }
+      similarity: number
+      submission_id: string
+      other_submission_id: string
+    }[]
+  }
+  timeline: { at: string; kind: string; text: string }[]
+}
+
+/** `pipeline.changed`, to the organisation's staff. */
+export interface PipelineChanged {
+  vacancy_id: string
+  application: CandidateRow
+}
+
+export const API_PREFIX = '/api/v1'
 
 let requestLocale: Locale | undefined
 
@@ -177,11 +625,27 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+interface RequestOptions {
+  /** Survives the page being closed (pagehide): integrity events, a last draft. */
+  keepalive?: boolean
+}
+
+async function request<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' }
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  let payload: BodyInit | undefined
+  if (body instanceof FormData) {
+    payload = body // the browser sets the multipart Content-Type with its boundary
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    payload = JSON.stringify(body)
+  }
   if (requestLocale) headers['Accept-Language'] = requestLocale
 
   let response: Response
@@ -190,7 +654,8 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
       method,
       credentials: 'same-origin',
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: payload,
+      keepalive: options.keepalive,
     })
   } catch {
     throw new ApiError(0, 'network_error', 'Network error')
@@ -226,12 +691,17 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
         ? envelope.message
         : response.statusText || `HTTP ${response.status}`
     const field = envelope && typeof envelope.field === 'string' ? envelope.field : undefined
+    const problems =
+      envelope && Array.isArray(envelope.problems)
+        ? envelope.problems.map((p) => (typeof p === 'string' ? p : JSON.stringify(p)))
+        : []
     throw new ApiError(
       response.status,
       code,
       message,
       field,
       parseRetryAfter(response.headers.get('Retry-After')),
+      problems,
     )
   }
 
@@ -239,6 +709,16 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
     throw new ApiError(response.status, 'bad_response', 'Unexpected response from the server')
   }
   return data as T
+}
+
+/** A query string from the given values, leaving out empty ones: "?a=1&b=x" or "". */
+export function queryString(values: Record<string, string | number | null | undefined>): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value))
+  }
+  const text = params.toString()
+  return text ? `?${text}` : ''
 }
 
 const enc = (id: Id) => encodeURIComponent(String(id))
@@ -269,7 +749,113 @@ export const api = {
     request<{ member: Member }>('PATCH', `/organisation/members/${enc(id)}`, body),
   audit: (limit = 50) =>
     request<{ events: AuditEvent[] }>('GET', `/audit?limit=${encodeURIComponent(limit)}`),
+
+  // --- judge --------------------------------------------------------------
+  languages: () => request<{ languages: LanguageInfo[]; workers: number }>('GET', '/languages'),
+  submission: (id: string) => request<SubmissionDetail>('GET', `/submissions/${enc(id)}`),
+
+  // --- vacancy board (anyone) -------------------------------------------------
+  vacancies: (track?: string) =>
+    request<{ vacancies: VacancyCard[]; tracks: TrackRef[] }>(
+      'GET',
+      `/vacancies${queryString({ track })}`,
+    ),
+  vacancy: (id: string) => request<VacancyDetail>('GET', `/vacancies/${enc(id)}`),
+
+  // --- attempts (candidate) -------------------------------------------------
+  startAttempt: (vacancyId: string) =>
+    request<Attempt>('POST', `/vacancies/${enc(vacancyId)}/attempts`),
+  attempts: () => request<{ attempts: AttemptSummary[] }>('GET', '/attempts'),
+  attempt: (id: string) => request<Attempt>('GET', `/attempts/${enc(id)}`),
+  saveDraft: (
+    attemptId: string,
+    taskId: string,
+    body: { language: string; source: string },
+    options?: RequestOptions,
+  ) =>
+    request<void>(
+      'PUT',
+      `/attempts/${enc(attemptId)}/tasks/${enc(taskId)}/draft`,
+      body,
+      options,
+    ),
+  runSamples: (attemptId: string, taskId: string, body: { language: string; source: string }) =>
+    request<{ id: string }>('POST', `/attempts/${enc(attemptId)}/tasks/${enc(taskId)}/runs`, body),
+  submitSolution: (attemptId: string, taskId: string, body: { language: string; source: string }) =>
+    request<{ id: string }>(
+      'POST',
+      `/attempts/${enc(attemptId)}/tasks/${enc(taskId)}/submissions`,
+      body,
+    ),
+  saveAnswer: (attemptId: string, position: number, answer: Answer) =>
+    request<{ position: number; answer: Answer }>(
+      'PUT',
+      `/attempts/${enc(attemptId)}/answers/${enc(position)}`,
+      { answer },
+    ),
+  reportEvents: (attemptId: string, events: IntegrityEvent[], options?: RequestOptions) =>
+    request<void>('POST', `/attempts/${enc(attemptId)}/events`, { events }, options),
+  finishAttempt: (attemptId: string) =>
+    request<Attempt>('POST', `/attempts/${enc(attemptId)}/finish`),
+
+  // --- authoring (staff read, hr/admin write) --------------------------------
+  tracks: () => request<{ tracks: Track[] }>('GET', '/organisation/tracks'),
+  createTrack: (body: { name: string; slug?: string; description?: string }) =>
+    request<Track>('POST', '/organisation/tracks', body),
+  tasks: () => request<{ tasks: TaskSummary[] }>('GET', '/organisation/tasks'),
+  task: (id: string) => request<TaskDetail>('GET', `/organisation/tasks/${enc(id)}`),
+  createTask: (body: NewTaskRequest) => request<TaskDetail>('POST', '/organisation/tasks', body),
+  importTask: (file: File, trackId?: string) => {
+    const form = new FormData()
+    form.append('package', file, file.name)
+    if (trackId) form.append('track_id', trackId)
+    return request<TaskDetail>('POST', '/organisation/tasks/import', form)
+  },
+  questions: (track?: string) =>
+    request<{ questions: Question[] }>('GET', `/organisation/questions${queryString({ track })}`),
+  createQuestion: (body: NewQuestionRequest) =>
+    request<Question>('POST', '/organisation/questions', body),
+  updateQuestion: (id: string, body: UpdateQuestionRequest) =>
+    request<Question>('PATCH', `/organisation/questions/${enc(id)}`, body),
+  organisationVacancies: () =>
+    request<{ vacancies: VacancyAdmin[] }>('GET', '/organisation/vacancies'),
+  organisationVacancy: (id: string) =>
+    request<VacancyAdmin>('GET', `/organisation/vacancies/${enc(id)}`),
+  createVacancy: (body: VacancyRequest) =>
+    request<VacancyAdmin>('POST', '/organisation/vacancies', body),
+  updateVacancy: (id: string, body: Partial<VacancyRequest>) =>
+    request<VacancyAdmin>('PATCH', `/organisation/vacancies/${enc(id)}`, body),
+
+  // --- pipeline (staff read, hr/admin write) ---------------------------------
+  pipeline: (vacancyId: string) =>
+    request<Pipeline>('GET', `/organisation/vacancies/${enc(vacancyId)}/pipeline`),
+  candidates: (vacancyId: string, query: CandidateQuery = {}) =>
+    request<{ candidates: CandidateRow[] }>(
+      'GET',
+      `/organisation/vacancies/${enc(vacancyId)}/candidates${queryString({ ...query })}`,
+    ),
+  report: (applicationId: string) =>
+    request<Report>('GET', `/organisation/applications/${enc(applicationId)}`),
+  changeStage: (applicationId: string, body: { stage: Stage; reason: string }) =>
+    request<CandidateRow>('POST', `/organisation/applications/${enc(applicationId)}/stage`, body),
 } as const
+
+/** Where the candidate table of a vacancy can be downloaded as CSV (same filters). */
+export function candidatesCsvUrl(vacancyId: string, query: CandidateQuery = {}): string {
+  return `${API_PREFIX}/organisation/vacancies/${enc(vacancyId)}/candidates.csv${queryString({ ...query })}`
+}
+
+/** Roles that may change authoring data and move candidates (hr, admin). */
+export function isAuthor(role: Role): boolean {
+  return role === 'hr' || role === 'admin'
+}
+
+/** A percentage from the server as a number (null stays null). */
+export function percentValue(value: Percent | null | undefined): number | null {
+  if (value === null || value === undefined || value === '') return null
+  const n = typeof value === 'number' ? value : Number(value)
+  return Number.isFinite(n) ? n : null
+}
 
 export function isStaff(role: Role): role is StaffRole {
   return role !== 'candidate'

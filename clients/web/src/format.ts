@@ -83,3 +83,43 @@ export function detailsEntries(details: Details | null | undefined): [string, st
   if (!details || typeof details !== 'object') return []
   return Object.entries(details).map(([k, v]) => [k, displayValue(v)])
 }
+
+/** Numbers in the interface language: percentages, times, sizes. */
+export function useFormatters() {
+  const { i18n, t } = useTranslation()
+  const locale = i18n.resolvedLanguage ?? i18n.language
+  const number = (n: number, digits = 0) =>
+    new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n)
+  return {
+    number,
+    /** 87.5 → "87.5 %" (en: "87.5%"); null → "—". */
+    percent: (value: number | null | undefined) =>
+      value === null || value === undefined
+        ? '—'
+        : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(
+            value / 100,
+          ),
+    /** A 0..1 share as a percentage. */
+    share: (value: number) =>
+      new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(value),
+    cpu: (ms: number | null | undefined) =>
+      ms === null || ms === undefined ? '—' : t('units.ms', { value: number(ms) }),
+    memory: (kb: number | null | undefined) =>
+      kb === null || kb === undefined
+        ? '—'
+        : kb >= 1024
+          ? t('units.mb', { value: number(kb / 1024, 1) })
+          : t('units.kb', { value: number(kb) }),
+  }
+}
+
+/** A count-down as "1:05:09" or "04:59". */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000))
+  const hours = Math.floor(total / 3600)
+  const minutes = Math.floor((total % 3600) / 60)
+  const seconds = total % 60
+  const mm = String(minutes).padStart(2, '0')
+  const ss = String(seconds).padStart(2, '0')
+  return hours ? `${hours}:${mm}:${ss}` : `${mm}:${ss}`
+}

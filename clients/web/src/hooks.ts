@@ -46,12 +46,16 @@ export function useResource<T>(load: () => Promise<T>, key = ''): Resource<T> {
   return { ...state, reload }
 }
 
-/** `<title>` in the current language: "Page — Sobes". */
-export function useDocumentTitle(key: string) {
+/**
+ * `<title>` in the current language: "Page — Sobes", or "Detail — Page — Sobes" with a
+ * detail such as a vacancy's title.
+ */
+export function useDocumentTitle(key: string, detail?: string | null) {
   const { t, i18n } = useTranslation()
   const page = t(key)
   const app = t('app.name')
   useEffect(() => {
-    document.title = page ? `${page} — ${app}` : app
-  }, [page, app, i18n.language])
+    const parts = [detail, page, app].filter(Boolean)
+    document.title = parts.join(' — ')
+  }, [page, app, detail, i18n.language])
 }

@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react'
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react'
 import { io, type Socket } from 'socket.io-client'
 import { useAuth } from './auth'
 
@@ -101,4 +101,41 @@ export function SocketProvider({ children }: { children: ReactNode }) {
 
 export function useSocket(): SocketContextValue {
   return useContext(SocketContext)
+}
+
+/**
+ * Call `handler` for every `event` the server pushes while mounted. The handler may change
+ * between renders without re-subscribing.
+ */
+export function useSocketEvent<T>(event: string, handler: (payload: T) => void): void {
+  const { socket } = useSocket()
+  const latest = useRef(handler)
+  useEffect(() => {
+    latest.current = handler
+  })
+  useEffect(() => {
+    if (!socket) return
+    const listener = (payload: T) => latest.current(payload)
+    socket.on(event, listener)
+    return () => {
+      socket.off(event, listener)
+    }
+  }, [socket, event])
+}
+
+/** Call `handler` whenever the live connection (re)connects: time to catch up on missed events. */
+export function useSocketConnected(handler: () => void): void {
+  const { socket } = useSocket()
+  const latest = useRef(handler)
+  useEffect(() => {
+    latest.current = handler
+  })
+  useEffect(() => {
+    if (!socket) return
+    const listener = () => latest.current()
+    socket.on('connect', listener)
+    return () => {
+      socket.off('connect', listener)
+    }
+  }, [socket])
 }

@@ -1,6 +1,7 @@
-import { useState } from 'react'
+import { useLayoutEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate } from 'react-router-dom'
+import { Link, NavLink, useNavigate } from 'react-router-dom'
+import { isStaff } from '../api'
 import { useAuth } from '../auth'
 import { LanguageSelect } from './LanguageSelect'
 import { SocketStatus } from './SocketStatus'
@@ -10,6 +11,20 @@ export function Header() {
   const { user, logout } = useAuth()
   const navigate = useNavigate()
   const [signingOut, setSigningOut] = useState(false)
+  const header = useRef<HTMLElement>(null)
+
+  // Sticky bars below the header (the assessment timer) sit under it: share its height.
+  useLayoutEffect(() => {
+    const el = header.current
+    if (!el || typeof ResizeObserver === 'undefined') return
+    const root = document.documentElement
+    const observer = new ResizeObserver(() => {
+      const sticky = getComputedStyle(el).position === 'sticky'
+      root.style.setProperty('--header-height', sticky ? `${el.offsetHeight}px` : '0px')
+    })
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [])
 
   async function onSignOut() {
     setSigningOut(true)
@@ -22,7 +37,7 @@ export function Header() {
   }
 
   return (
-    <header className="site-header">
+    <header className="site-header" ref={header}>
       <div className="site-header__inner">
         <Link to="/" className="brand" aria-label={t('header.homeLink')}>
           <span className="brand__mark" aria-hidden="true">
@@ -30,6 +45,22 @@ export function Header() {
           </span>
           <span className="brand__name">{t('app.name')}</span>
         </Link>
+
+        <nav className="site-nav" aria-label={t('header.nav')}>
+          <NavLink to="/vacancies" className="site-nav__link" data-testid="nav-vacancies">
+            {t('header.vacancies')}
+          </NavLink>
+          {user && isStaff(user.role) ? (
+            <NavLink to="/hr" className="site-nav__link" data-testid="nav-hr">
+              {t('header.hiring')}
+            </NavLink>
+          ) : null}
+          {!user ? (
+            <NavLink to="/login" className="site-nav__link">
+              {t('header.signIn')}
+            </NavLink>
+          ) : null}
+        </nav>
 
         <div className="site-header__tools">
           <SocketStatus />

@@ -1,12 +1,14 @@
 import { useCallback } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api, isStaff, type User } from '../api'
+import { Link } from 'react-router-dom'
+import { api, isAuthor, isStaff, type User } from '../api'
 import { useAuth } from '../auth'
 import { AccountCard } from '../components/AccountCard'
 import { ActivityCard } from '../components/ActivityCard'
 import { AddMemberCard } from '../components/AddMemberCard'
 import { AssessmentsCard } from '../components/AssessmentsCard'
 import { AUDIT_LIMIT, AuditCard } from '../components/AuditCard'
+import { Card } from '../components/Card'
 import { OrganisationCard } from '../components/OrganisationCard'
 import { SessionsCard } from '../components/SessionsCard'
 import { TeamCard } from '../components/TeamCard'
@@ -70,6 +72,7 @@ function StaffHome({ user }: { user: User }) {
         intro={t('home.staffIntro', { organisation: user.organisation?.name ?? '' })}
       />
       <div className="grid">
+        <HiringCard user={user} />
         <OrganisationCard resource={organisation} />
         <AccountCard user={user} />
         <TeamCard resource={members} me={user} canManage={isAdmin} onChanged={onTeamChanged} />
@@ -79,5 +82,36 @@ function StaffHome({ user }: { user: User }) {
         {isAdmin ? <AuditCard resource={audit} /> : null}
       </div>
     </div>
+  )
+}
+
+/** The way into the hiring dashboard from the staff home. */
+function HiringCard({ user }: { user: User }) {
+  const { t } = useTranslation()
+  const vacancies = useResource(() => api.organisationVacancies().then((r) => r.vacancies))
+  const open = vacancies.data?.filter((v) => v.status === 'open').length
+  return (
+    <Card id="hiring" title={t('hr.heading')} testId="hiring-card">
+      <p className="muted">
+        {vacancies.data
+          ? t('hr.summary', { count: vacancies.data.length, open: open ?? 0 })
+          : t('hr.summaryUnknown')}
+      </p>
+      <div className="row-actions">
+        <Link to="/hr" className="button button--primary" data-testid="home-hr-link">
+          {t('hr.openDashboard')}
+        </Link>
+        {isAuthor(user.role) ? (
+          <Link to="/hr/vacancies/new" className="button">
+            {t('hr.newVacancy')}
+          </Link>
+        ) : null}
+      </div>
+      <p className="item__meta spaced">
+        <Link to="/hr/tracks">{t('hr.navTracks')}</Link>
+        <Link to="/hr/questions">{t('hr.navQuestions')}</Link>
+        <Link to="/hr/tasks">{t('hr.navTasks')}</Link>
+      </p>
+    </Card>
   )
 }

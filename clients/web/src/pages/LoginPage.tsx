@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate } from 'react-router-dom'
+import { Link, useLocation, useNavigate } from 'react-router-dom'
+import { returnPath } from '../navigation'
 import { useAuth } from '../auth'
 import { AuthCard } from '../components/AuthCard'
 import { Field } from '../components/Field'
@@ -10,6 +11,7 @@ export function LoginPage() {
   const { t } = useTranslation()
   const { login } = useAuth()
   const navigate = useNavigate()
+  const location = useLocation()
   useDocumentTitle('title.login')
 
   const form = useApiForm({
@@ -20,7 +22,7 @@ export function LoginPage() {
 
   const onSubmit = form.handleSubmit(async (values) => {
     await login({ email: values.email.trim(), password: values.password })
-    navigate('/', { replace: true })
+    navigate(returnPath(location.state), { replace: true })
   })
 
   const email = form.field('email')
@@ -38,7 +40,7 @@ export function LoginPage() {
       onSubmit={onSubmit}
       footer={
         <>
-          {t('login.noAccount')} <Link to="/register">{t('login.registerLink')}</Link>
+          {t('login.noAccount')} <Link to="/register" state={location.state}>{t('login.registerLink')}</Link>
         </>
       }
     >

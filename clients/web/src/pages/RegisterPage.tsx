@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate } from 'react-router-dom'
+import { Link, useLocation, useNavigate } from 'react-router-dom'
+import { returnPath } from '../navigation'
 import { useAuth } from '../auth'
 import { AuthCard } from '../components/AuthCard'
 import { Field } from '../components/Field'
@@ -10,6 +11,7 @@ export function RegisterPage() {
   const { t } = useTranslation()
   const { register } = useAuth()
   const navigate = useNavigate()
+  const location = useLocation()
   useDocumentTitle('title.register')
 
   const form = useApiForm({
@@ -25,7 +27,7 @@ export function RegisterPage() {
       password: values.password,
       full_name: values.full_name.trim(),
     })
-    navigate('/', { replace: true })
+    navigate(returnPath(location.state), { replace: true })
   })
 
   const fullName = form.field('full_name')
@@ -44,7 +46,7 @@ export function RegisterPage() {
       onSubmit={onSubmit}
       footer={
         <>
-          {t('register.haveAccount')} <Link to="/login">{t('register.loginLink')}</Link>
+          {t('register.haveAccount')} <Link to="/login" state={location.state}>{t('register.loginLink')}</Link>
         </>
       }
     >
