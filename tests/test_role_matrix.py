@@ -211,6 +211,13 @@ MATRIX = [
         STAFF,
         path=lambda ctx: f"/api/v1/organisation/tasks/{ctx['task_id']}",
     ),
+    Case(
+        "PATCH",
+        "/api/v1/organisation/tasks/<uuid:task_id>",
+        AUTHORS,
+        path=lambda ctx: f"/api/v1/organisation/tasks/{ctx['task_id']}",
+        body=lambda _: {"statement": "Print *twice* the number."},
+    ),
     Case("GET", "/api/v1/organisation/questions", STAFF),
     Case(
         "POST",

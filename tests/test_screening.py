@@ -155,7 +155,8 @@ def screening_settings(make_settings):
 async def test_a_candidate_takes_an_assessment_and_hr_sees_it_live(
     screening_settings, make_account
 ):
-    hr = await make_account(Role.HR)
+    hr = await make_account(Role.HR, organisation="Flow Owner")
+    rival = await make_account(Role.HR, organisation="Flow Rival")
     candidate = await make_account(Role.CANDIDATE)
     settings = screening_settings()
     async with serving(settings) as node:
@@ -166,13 +167,20 @@ async def test_a_candidate_takes_an_assessment_and_hr_sees_it_live(
         hr_http, cand = Http(base_url, hr_cookie), Http(base_url, cand_cookie)
         hr_socket, hr_heard = await listen(base_url, hr_cookie)
         cand_socket, cand_heard = await listen(base_url, cand_cookie)
+        rival_socket, rival_heard = await listen(base_url, await http_login(base_url, rival))
         try:
             await _the_flow(made, hr_http, cand, hr_heard, cand_heard, candidate)
         finally:
-            await hr_socket.disconnect()
-            await cand_socket.disconnect()
+            for client in (hr_socket, cand_socket, rival_socket):
+                await client.disconnect()
             await hr_http.close()
             await cand.close()
+    # Who hears what: the organisation's staff hear the pipeline, never the candidate's own
+    # events; the candidate never hears the pipeline; another organisation hears nothing.
+    assert {e for e, _ in rival_heard} <= {"session"}
+    assert "pipeline.changed" not in {e for e, _ in cand_heard}
+    assert {"submission.finished", "attempt.finished"} <= {e for e, _ in cand_heard}
+    assert {e for e, _ in hr_heard} == {"session", "pipeline.changed"}
 
 
 async def _the_flow(made, hr_http, cand, hr_heard, cand_heard, candidate):
@@ -612,6 +620,18 @@ async def test_authoring_refuses_bad_content_with_clear_errors(screening_setting
                   "tasks": [{"task_id": str(uuid.uuid4())}]},
         )  # fmt: skip
         assert (await foreign.get_json())["error"]["code"] == "unknown_task"
+        changed = await client.patch(
+            f"/api/v1/organisation/tasks/{made['task_id']}",
+            json={"title": "Squares, again", "limits": {"cpu_ms": 1500, "memory_mb": 64}},
+        )
+        assert changed.status_code == 200
+        detail = await changed.get_json()
+        assert detail["title"] == "Squares, again" and detail["limits"]["cpu_ms"] == 1500
+        assert sum(len(g["tests"]) for g in detail["groups"]) == 7  # the tests stay
+        too_slow = await client.patch(
+            f"/api/v1/organisation/tasks/{made['task_id']}", json={"limits": {"cpu_ms": 10}}
+        )
+        assert too_slow.status_code == 422
         listed = await (await client.get("/api/v1/organisation/vacancies")).get_json()
         assert [v["title"] for v in listed["vacancies"]] == ["Python developer"]  # nothing kept
 

@@ -86,6 +86,16 @@ class TaskCreate(Body):
     groups: list[GroupIn] = Field(min_length=1, max_length=50)
 
 
+class TaskUpdate(Body):
+    title: Title | None = None
+    statement: str | None = Field(default=None, max_length=64 * 1024)
+    track_id: uuid.UUID | None = None
+    limits: TaskLimits | None = None
+    starter_code: (
+        dict[LanguageId, Annotated[str, StringConstraints(max_length=64 * 1024)]] | None
+    ) = None
+
+
 class QuestionsQuery(BaseModel):
     track: uuid.UUID | None = None
 
@@ -285,6 +295,45 @@ async def task(task_id: uuid.UUID) -> Response:
     """A task with all its tests (staff only: candidates never see hidden tests)."""
     async with runtime().db.connection() as conn:
         return jsonify(await content.task_detail(conn, task_id, _org()))
+
+
+@blueprint.patch("/tasks/<uuid:task_id>")
+@tag(["authoring"])
+@requires(*AUTHORS)
+@validate_request(TaskUpdate)
+@document_response(AnyBody, 200)
+async def change_task(task_id: uuid.UUID, data: TaskUpdate) -> Response:
+    """Change a task's title, statement, track, limits or starter code. Its tests stay as they
+    are, so the scores already given keep their meaning; for other tests, make a new task."""
+    async with runtime().db.transaction() as conn:
+        current = await content.task_detail(conn, task_id, _org())
+        if data.track_id is not None:
+            await content.own_track(conn, data.track_id, _org(), "track_id")
+        limits = current["limits"]
+        if data.limits is not None:
+            limits = {**limits, **data.limits.model_dump()}
+            Limits(**limits)  # still within the judge's bounds
+        await conn.execute(
+            """
+            UPDATE tasks SET title = coalesce($2, title), statement = coalesce($3, statement),
+                             track_id = coalesce($4, track_id), limits = $5,
+                             starter_code = coalesce($6, starter_code), updated_at = now()
+            WHERE id = $1
+            """,
+            task_id,
+            data.title,
+            data.statement,
+            data.track_id,
+            limits,
+            dict(data.starter_code) if data.starter_code is not None else None,
+        )
+        await audit.record(
+            conn, "task.changed", actor_id=g.user.id, organisation_id=_org(),
+            target=str(task_id), ip=client_ip(),
+            details={"fields": sorted(data.model_dump(exclude_none=True))},
+        )  # fmt: skip
+        detail = await content.task_detail(conn, task_id, _org())
+    return jsonify(detail)
 
 
 # Questions
