@@ -733,3 +733,17 @@ async def test_alike_final_submissions_are_flagged_as_a_signal(screening_setting
     assert reports[0]["application"]["similarity_flags"] == 1
     # A flag is a signal; it moves no stage.
     assert reports[0]["application"]["stage"] == reports[1]["application"]["stage"]
+
+
+async def test_starting_twice_at_once_gives_one_attempt(screening_settings, make_account):
+    hr = await make_account(Role.HR)
+    candidate = await make_account(Role.CANDIDATE)
+    async with serving(screening_settings(judge_workers=0)) as node:
+        made = await author(await sign_in(node, hr))
+        client = await sign_in(node, candidate)
+        answers = await asyncio.gather(
+            *(client.post(f"/api/v1/vacancies/{made['vacancy_id']}/attempts") for _ in range(5))
+        )
+        statuses = sorted(a.status_code for a in answers)
+        ids = {(await a.get_json())["id"] for a in answers}
+    assert statuses == [200, 200, 200, 200, 201] and len(ids) == 1

@@ -37,6 +37,7 @@ ATTEMPT_OVER = (
     "the attempt page"
 )
 SWEEP_BATCH = 50
+MAX_EVENTS = 5000
 
 
 def attempt_over() -> ApiError:
@@ -83,8 +84,18 @@ async def start_attempt(
                 candidate_id,
                 now,
             )
-            if application_id is None:  # started at the same moment elsewhere: use that one
-                raise ApiError(409, "conflict", "the attempt is being started; try again")
+            if application_id is None:
+                # Started at the same moment by another request, which has committed by now
+                # (the insert waited for it): that attempt is the one.
+                existing = await conn.fetchval(
+                    "SELECT t.id FROM attempts t JOIN applications a ON a.id = t.application_id "
+                    "WHERE a.vacancy_id = $1 AND a.candidate_id = $2",
+                    vacancy_id,
+                    candidate_id,
+                )
+                if existing is None:
+                    raise ApiError(409, "conflict", "the attempt is being started; try again")
+                return existing, False, []
             await conn.execute(
                 "INSERT INTO stage_changes (application_id, from_stage, to_stage, at) "
                 "VALUES ($1, NULL, 'started', $2)",
@@ -248,6 +259,13 @@ async def record_events(
 ) -> None:
     async with db.transaction() as conn:
         await open_attempt(conn, attempt_id, candidate_id, now)
+        kept = await conn.fetchval(
+            "SELECT count(*) FROM integrity_events WHERE attempt_id = $1", attempt_id
+        )
+        if kept + len(events) > MAX_EVENTS:
+            raise ApiError(
+                429, "too_many_events", f"an attempt keeps up to {MAX_EVENTS} integrity events"
+            )
         await conn.executemany(
             "INSERT INTO integrity_events (attempt_id, kind, at, received_at, details) "
             "VALUES ($1, $2, $3, $4, $5)",
