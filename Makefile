@@ -27,6 +27,7 @@ test: install-test web test-tools
 bench: install-test
 	$(BIN)/python bench/http.py
 	$(BIN)/python bench/judge.py
+	$(BIN)/python bench/screening.py
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
