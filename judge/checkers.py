@@ -1,4 +1,13 @@
-"""Checkers: does a program's output answer the test? Exact, by tokens, by floats, or custom."""
+"""Checkers: does a program's output answer the test? Exact, by tokens, by floats, or custom.
+
+A custom checker speaks one of two protocols (``judge.runner`` runs it in the sandbox):
+
+- ``testlib``: ``checker input output answer``; exit 0 accepted, 1 wrong answer, 2
+  presentation error (also wrong); its stdout (or stderr) is the message.
+- ``kattis`` (the Kattis / ICPC problem package format's output validators):
+  ``validator input answer feedback_dir [arguments...]`` with the program's output on standard
+  input; exit 42 accepted, 43 wrong answer; ``feedback_dir/judgemessage.txt`` is the message.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +16,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 CheckerKind = Literal["exact", "tokens", "float", "custom"]
+CheckerProtocol = Literal["testlib", "kattis"]
+PROTOCOLS = ("testlib", "kattis")
 
 
 @dataclass(frozen=True)
@@ -18,10 +29,23 @@ class CheckerSpec:
     rel_tolerance: float = 1e-6
     language: str | None = None
     source: str | None = None
+    # how a custom checker is invoked and answers (see the module's docstring)
+    protocol: CheckerProtocol = "testlib"
+    # extra command-line arguments of a custom checker (a Kattis package's validator_flags)
+    arguments: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind == "custom" and not (self.language and self.source):
             raise ValueError("a custom checker needs its language and source")
+        if self.protocol not in PROTOCOLS:
+            raise ValueError(f"unknown checker protocol {self.protocol!r}")
+        # stored as JSON, the arguments come back as a list
+        arguments = tuple(self.arguments)
+        if not all(isinstance(argument, str) for argument in arguments):
+            raise ValueError("checker arguments must be strings")
+        object.__setattr__(self, "arguments", arguments)
+        if self.kind != "custom" and (self.protocol != "testlib" or arguments):
+            raise ValueError("a protocol and arguments apply to custom checkers only")
         if self.abs_tolerance < 0 or self.rel_tolerance < 0:
             raise ValueError("tolerances cannot be negative")
 

@@ -18,6 +18,8 @@ log = logging.getLogger("sobes.judge.runner")
 COMPILE_OUTPUT_LIMIT = 16 * 1024
 EXCERPT_LIMIT = 4 * 1024
 CHECKER_LIMITS = Limits(cpu_ms=5_000, memory_mb=512, stdout_bytes=64 * 1024)
+# a Kattis output validator's feedback dir: in the sandbox's private, writable /tmp
+KATTIS_FEEDBACK = "/tmp/feedback"  # noqa: S108
 
 
 def _text(data: bytes, limit: int) -> str:
@@ -358,20 +360,69 @@ class Judge:
             if isinstance(compiled, CompileFailure):
                 raise SandboxError(f"the task's checker does not compile: {compiled.output}")
             checker = self._checkers[key] = compiled
+        if spec.protocol == "kattis":
+            return self._check_kattis(checker, spec, test, output)
         files = {
             **checker.artifacts,
             "input.txt": test.input,
             "answer.txt": test.answer,
             "output.txt": output,
         }
+        usage = self._run_checker(
+            checker,
+            files,
+            ["input.txt", "output.txt", "answer.txt", *spec.arguments],
+        )
+        message = _text(usage.stdout or usage.stderr, 512).strip()
+        # testlib's convention: 0 accepted, 1 wrong answer, 2 presentation error, else a fault
+        if usage.limit_hit is None and usage.signal is None and usage.exit_code in (0, 1, 2):
+            return Check(usage.exit_code == 0, message)
+        failure = usage.limit_hit or usage.signal or usage.exit_code
+        raise SandboxError(f"the task's checker failed ({failure}): {message}")
+
+    def _check_kattis(
+        self, checker: Compiled, spec: CheckerSpec, test: TestSpec, output: bytes
+    ) -> Check:
+        """A Kattis output validator: ``validator input answer feedback_dir [flags] < output``.
+
+        The feedback dir is a fresh directory in the sandbox's private /tmp; the validator's
+        own stdout and stderr go to stderr, and its ``judgemessage.txt`` comes back on stdout.
+        """
+        files = {**checker.artifacts, "input.txt": test.input, "answer.txt": test.answer}
+        script = (
+            f'/usr/bin/mkdir {KATTIS_FEEDBACK} || exit 99; "$@" >&2; status=$?; '
+            f"/usr/bin/head -c {EXCERPT_LIMIT} {KATTIS_FEEDBACK}/judgemessage.txt 2>/dev/null; "
+            'exit "$status"'
+        )
+        usage = self._run_checker(
+            checker,
+            files,
+            ["input.txt", "answer.txt", f"{KATTIS_FEEDBACK}/", *spec.arguments],
+            stdin=output,
+            wrap=["/usr/bin/sh", "-c", script, "kattis-validator"],
+        )
+        message = _text(usage.stdout.strip() or usage.stderr, 512).strip()
+        # Kattis's convention: 42 accepted, 43 wrong answer, anything else a fault
+        if usage.limit_hit is None and usage.signal is None and usage.exit_code in (42, 43):
+            return Check(usage.exit_code == 42, message)
+        failure = usage.limit_hit or usage.signal or usage.exit_code
+        raise SandboxError(f"the task's output validator failed ({failure}): {message}")
+
+    def _run_checker(
+        self,
+        checker: Compiled,
+        files: dict[str, bytes],
+        arguments: list[str],
+        stdin: bytes = b"",
+        wrap: list[str] | None = None,
+    ) -> Usage:
         language = checker.resolved.language
-        usage = self.sandbox.run(
+        return self.sandbox.run(
             Invocation(
                 argv=[
+                    *(wrap or []),
                     *checker.resolved.run_argv(CHECKER_LIMITS.memory_mb),
-                    "input.txt",
-                    "output.txt",
-                    "answer.txt",
+                    *arguments,
                 ],
                 limits=CHECKER_LIMITS.with_overrides(
                     processes=max(CHECKER_LIMITS.processes, language.min_processes)
@@ -380,13 +431,8 @@ class Judge:
                 executables=frozenset({language.executable})
                 if language.executable
                 else frozenset(),
+                stdin=stdin,
                 mounts=checker.resolved.mounts,
                 env=checker.resolved.env,
             )
         )
-        message = _text(usage.stdout or usage.stderr, 512).strip()
-        # testlib's convention: 0 accepted, 1 wrong answer, 2 presentation error, else a fault
-        if usage.limit_hit is None and usage.signal is None and usage.exit_code in (0, 1, 2):
-            return Check(usage.exit_code == 0, message)
-        failure = usage.limit_hit or usage.signal or usage.exit_code
-        raise SandboxError(f"the task's checker failed ({failure}): {message}")

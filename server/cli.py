@@ -376,6 +376,92 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_problem(args: argparse.Namespace) -> int:
+    """Import a Kattis / ICPC problem package (a folder or a zip) as a task."""
+    from tqdm import tqdm
+
+    from server.accounts.organisations import slugify
+    from server.problem_package import PackageError, parse_package, store_problem
+
+    settings = load_settings()
+    path = Path(args.path)
+    with tqdm(desc="reading the package", unit="file", file=sys.stderr, leave=False) as bar:
+
+        def progress(done: int, total: int, name: str) -> None:
+            if bar.total != total:
+                bar.reset(total=total)
+            bar.set_postfix_str(name[-40:], refresh=False)
+            bar.update(done - bar.n)
+
+        try:
+            problem = parse_package(path, progress=progress)
+        except PackageError as exc:
+            bar.close()
+            print(f"{path} is not a valid problem package:", file=sys.stderr)
+            for problem_text in exc.problems:
+                print(f"  - {problem_text}", file=sys.stderr)
+            return EXIT_USAGE
+
+    async def work(conn: Any) -> tuple[Any, str]:
+        if args.organisation:
+            wanted = args.organisation.strip()
+            organisation = await conn.fetchrow(
+                """
+                SELECT id, name, slug FROM organisations
+                WHERE slug = $1 OR slug = $2 OR lower(name) = lower($3)
+                ORDER BY slug = $1 DESC LIMIT 1
+                """,
+                wanted.lower(),
+                slugify(wanted),
+                wanted,
+            )
+            if organisation is None:
+                raise CliError(f"no organisation with the slug or name {wanted!r}", EXIT_USAGE)
+        else:
+            found = await conn.fetch("SELECT id, name, slug FROM organisations ORDER BY slug")
+            if not found:
+                raise CliError(
+                    "there is no organisation yet (sobes create-user --org NAME makes one)",
+                    EXIT_USAGE,
+                )
+            if len(found) > 1:
+                slugs = ", ".join(row["slug"] for row in found[:10])
+                more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+                raise CliError(
+                    f"there are {len(found)} organisations; choose one with --organisation "
+                    f"SLUG ({slugs}{more})",
+                    EXIT_USAGE,
+                )
+            organisation = found[0]
+        track_id = None
+        if args.track:
+            track_id = await conn.fetchval(
+                "SELECT id FROM tracks WHERE organisation_id = $1 AND slug = $2",
+                organisation["id"],
+                args.track,
+            )
+            if track_id is None:
+                raise CliError(
+                    f"organisation {organisation['slug']} has no track {args.track!r}", EXIT_USAGE
+                )
+        task_id = await store_problem(
+            conn, problem, organisation_id=organisation["id"], track_id=track_id
+        )
+        return task_id, organisation["name"]
+
+    task_id, organisation_name = asyncio.run(_with_database(settings, work))
+    groups = ", ".join(f"{group.name} {group.points}" for group in problem.groups)
+    track = f", track {args.track}" if args.track else ""
+    print(task_id)
+    print(
+        f"imported {problem.title!r} ({problem.origin}) into {organisation_name}{track}: "
+        f"{len(problem.groups)} groups ({groups} points), {problem.test_count} tests, "
+        f"checker {problem.checker.kind}"
+        + (f" ({problem.checker.language}, Kattis protocol)" if problem.checker.language else "")
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sobes", description="Sobes hiring platform: run a node and manage its data."
@@ -442,6 +528,18 @@ def build_parser() -> argparse.ArgumentParser:
         "demo-data", help="load the demo organisation and accounts (idempotent)"
     )
     demo.set_defaults(handler=cmd_demo_data)
+
+    import_problem = commands.add_parser(
+        "import-problem",
+        help="import a Kattis / ICPC problem package (a folder or a .zip) as a task",
+    )
+    import_problem.add_argument("path", help="the package: a folder or a .zip file")
+    import_problem.add_argument(
+        "--organisation",
+        help="the organisation's slug or name (default: the only organisation, if just one)",
+    )
+    import_problem.add_argument("--track", help="the slug of one of the organisation's tracks")
+    import_problem.set_defaults(handler=cmd_import_problem)
     return parser
 
 
