@@ -74,6 +74,9 @@ def uvicorn_config(app: Any, host: str, port: int, forwarded_allow_ips: str) -> 
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=10,
+        # Longer than the load balancer's idle timeout (60 s in deploy/), so the node is never
+        # the side closing an idle connection just as a proxy or client reuses it.
+        timeout_keep_alive=75,
         ws_max_size=2 * 1024 * 1024,
     )
 

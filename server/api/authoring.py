@@ -262,7 +262,7 @@ async def import_task() -> Response:
     if len(data) > MAX_PACKAGE_BYTES:
         raise ApiError(413, "too_large", "a problem package may be up to 32 MiB")
     try:
-        problem = await asyncio.to_thread(parse_package, data)
+        problem = await asyncio.to_thread(parse_package, data, name=upload.filename or None)
     except PackageError as exc:
         raise ApiError(
             422, "invalid_package", f"{upload.filename or 'the upload'} is not a valid problem "
