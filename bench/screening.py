@@ -166,6 +166,8 @@ async def candidate(
     tally: Tally,
 ) -> None:
     headers = {"Cookie": cookie}
+    # Each candidate's code is their own (the judge keeps compilations by source).
+    solution = f"{SOLUTION}# {uuid.uuid4().hex}\n"
 
     async def call(kind: str, method: str, path: str, body: object = None) -> dict | None:
         while True:
@@ -191,7 +193,7 @@ async def candidate(
     async def judged(kind: str, path: str, tests: int) -> dict | None:
         sent_at = time.perf_counter()
         tally.first_submit = min(tally.first_submit, sent_at)
-        made = await call(kind, "POST", path, {"language": "python3", "source": SOLUTION})
+        made = await call(kind, "POST", path, {"language": "python3", "source": solution})
         if made is None:
             return None
         try:
@@ -216,7 +218,7 @@ async def candidate(
     draft = f"{root}/tasks/{task_id}/draft"
     await call("draft", "PUT", draft, {"language": "python3", "source": DRAFT})
     await judged("run", f"{root}/tasks/{task_id}/runs", tests=1)
-    await call("draft", "PUT", draft, {"language": "python3", "source": SOLUTION})
+    await call("draft", "PUT", draft, {"language": "python3", "source": solution})
     await judged("submit", f"{root}/tasks/{task_id}/submissions", tests=3)
     answers = {prompt: answer for _, prompt, _, _, answer in QUESTIONS}
     for question in attempt["questions"]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +19,10 @@ from judge.verdicts import Verdict, classify
 log = logging.getLogger("sobes.judge.runner")
 COMPILE_OUTPUT_LIMIT = 16 * 1024
 EXCERPT_LIMIT = 4 * 1024
+# Successful compilations kept per judge, by language and source: "run on samples", then
+# "submit" of the same code compiles once.
+COMPILE_CACHE_ENTRIES = 128
+COMPILE_CACHE_BYTES = 256 * 1024 * 1024
 CHECKER_LIMITS = Limits(cpu_ms=5_000, memory_mb=512, stdout_bytes=64 * 1024)
 # a Kattis output validator's feedback dir: in the sandbox's private, writable /tmp
 KATTIS_FEEDBACK = "/tmp/feedback"  # noqa: S108
@@ -200,6 +206,10 @@ class Judge:
             )
         self.sandbox = sandbox
         self._checkers: dict[str, Compiled] = {}
+        self._compiled: OrderedDict[str, Compiled] = OrderedDict()
+        self._compiled_bytes = 0
+        self._compiled_lock = threading.Lock()
+        self.compile_cache_hits = 0
 
     def resolved(self, language_id: str) -> Resolved:
         language = LANGUAGES.get(language_id)
@@ -213,6 +223,37 @@ class Judge:
         files = {language.source: source.encode()}
         if resolved.compile is None:
             return Compiled(resolved, files)
+        key = hashlib.sha256(f"{language.id}\0{source}".encode()).hexdigest()
+        with self._compiled_lock:
+            cached = self._compiled.get(key)
+            if cached is not None:
+                self._compiled.move_to_end(key)
+                self.compile_cache_hits += 1
+                return cached
+        compiled = self._compile(resolved, files)
+        if isinstance(compiled, Compiled):
+            self._keep(key, compiled)
+        return compiled
+
+    def _keep(self, key: str, compiled: Compiled) -> None:
+        size = sum(len(data) for data in compiled.artifacts.values())
+        if size > COMPILE_CACHE_BYTES // 4:
+            return
+        with self._compiled_lock:
+            if key in self._compiled:
+                return
+            self._compiled[key] = compiled
+            self._compiled_bytes += size
+            while (
+                len(self._compiled) > COMPILE_CACHE_ENTRIES
+                or self._compiled_bytes > COMPILE_CACHE_BYTES
+            ):
+                _, dropped = self._compiled.popitem(last=False)
+                self._compiled_bytes -= sum(len(d) for d in dropped.artifacts.values())
+
+    def _compile(self, resolved: Resolved, files: dict[str, bytes]) -> Compiled | CompileFailure:
+        language = resolved.language
+        assert resolved.compile is not None
         usage = self.sandbox.run(
             Invocation(
                 argv=list(resolved.compile),

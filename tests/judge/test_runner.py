@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from judge.checkers import CheckerSpec, floats, tokens
@@ -63,6 +65,27 @@ def test_compiles_once_for_all_tests(judge, monkeypatch):
     assert result.verdict is Verdict.AC and result.score == 100
     assert len(compiled) == 1
     assert len(result.tests) == 9
+
+
+def test_the_same_source_compiles_once_across_submissions(judge, monkeypatch):
+    compiles = []
+    original = judge._compile
+    monkeypatch.setattr(judge, "_compile", lambda *a: compiles.append(a) or original(*a))
+    tag = uuid.uuid4().hex
+    source = (
+        f"// {tag}\n#include <stdio.h>\n"
+        'int main(void){long n;scanf("%ld",&n);printf("%ld\\n",n*n);}\n'
+    )
+    first = judge.judge(square_task(), "c", source)
+    again = judge.judge(square_task(), "c", source)
+    assert first.score == again.score == 100
+    assert len(compiles) == 1  # the second submission of the same code reused the binary
+    judge.judge(square_task(), "c", source.replace(tag, tag[::-1]))
+    assert len(compiles) == 2  # other code compiles anew
+    broken = f"// {tag}\nint main(void) {{ return }}\n"
+    for _ in range(2):
+        assert judge.judge(square_task(), "c", broken).verdict is Verdict.CE
+    assert len(compiles) == 4  # failures are never kept
 
 
 def test_tokens_checker_ignores_whitespace_but_not_content():
