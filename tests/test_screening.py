@@ -747,3 +747,75 @@ async def test_starting_twice_at_once_gives_one_attempt(screening_settings, make
         statuses = sorted(a.status_code for a in answers)
         ids = {(await a.get_json())["id"] for a in answers}
     assert statuses == [200, 200, 200, 200, 201] and len(ids) == 1
+
+
+async def test_the_table_filters_and_sorts_and_the_funnel_counts(
+    screening_settings, make_account, database_url
+):
+    hr = await make_account(Role.HR)
+    people = [await make_account(Role.CANDIDATE) for _ in range(4)]
+    async with serving(screening_settings(judge_workers=0)) as node:
+        staff = await sign_in(node, hr)
+        made = await author(staff)
+        vacancy = uuid.UUID(made["vacancy_id"])
+        conn = await connect(database_url)
+        try:
+            # Four candidates: two scored, one still at it, one rejected by HR early on.
+            histories = [
+                ["started", "finished", "passed", "interview_scheduled"],
+                ["started", "finished", "not_passed"],
+                ["started"],
+                ["applied", "rejected"],
+            ]
+            for person, history, score in zip(
+                people, histories, (91.5, 40.0, None, None), strict=True
+            ):
+                application = await conn.fetchval(
+                    "INSERT INTO applications (vacancy_id, candidate_id, stage) "
+                    "VALUES ($1, $2, $3) RETURNING id",
+                    vacancy,
+                    person.id,
+                    history[-1],
+                )
+                for before, after in zip([None, *history], history, strict=False):
+                    await conn.execute(
+                        "INSERT INTO stage_changes (application_id, from_stage, to_stage) "
+                        "VALUES ($1, $2, $3)",
+                        application,
+                        before,
+                        after,
+                    )
+                if score is not None:
+                    await conn.execute(
+                        "INSERT INTO attempts (application_id, vacancy_id, candidate_id, status, "
+                        "started_at, deadline, finished_at, pass_mark, quiz_weight, languages, "
+                        "score_percent) VALUES ($1, $2, $3, 'finished', now(), now(), now(), 60, "
+                        "1, '{}', $4)",
+                        application,
+                        vacancy,
+                        person.id,
+                        score,
+                    )
+        finally:
+            await conn.close()
+        base = f"/api/v1/organisation/vacancies/{vacancy}"
+
+        async def emails(query: str) -> list[str]:
+            body = await (await staff.get(f"{base}/candidates?{query}")).get_json()
+            return [row["candidate"]["email"] for row in body["candidates"]]
+
+        e = [p.email for p in people]
+        assert (await emails("sort=score&order=desc"))[:2] == [e[0], e[1]]
+        assert (await emails("sort=stage&order=asc")) == [e[2], e[1], e[0], e[3]]
+        assert await emails("stage=not_passed") == [e[1]]
+        assert await emails(f"q={people[2].email[:12]}") == [e[2]]
+        assert (await staff.get(f"{base}/candidates?sort=salary")).status_code == 422
+        funnel = {
+            s["stage"]: s
+            for s in (await (await staff.get(f"{base}/pipeline")).get_json())["funnel"]
+        }
+    assert funnel["applied"]["reached"] == 4
+    assert funnel["started"]["reached"] == 3 and funnel["finished"]["reached"] == 2
+    assert funnel["passed"]["reached"] == 1 and funnel["interview_scheduled"]["count"] == 1
+    assert funnel["finished"]["conversion"] == 0.5
+    assert funnel["rejected"]["count"] == 1 and "reached" not in funnel["rejected"]

@@ -88,7 +88,10 @@ _ROWS = """
 """
 SORTS = {
     "score": "t.score_percent",
-    "stage": "a.stage_changed_at",
+    # along the funnel (constants only: the stage names are fixed above)
+    "stage": "array_position(ARRAY[{}]::text[], a.stage)".format(
+        ", ".join(f"'{stage}'" for stage in STAGES)
+    ),
     "started_at": "t.started_at",
     "finished_at": "t.finished_at",
     "name": "lower(u.full_name)",
