@@ -234,6 +234,8 @@ export type JobStatus = 'queued' | 'running' | 'done'
 export interface SubmissionSummary {
   id: string
   status: JobStatus
+  /** Sample runs appear in the list too, marked so. */
+  samples_only?: boolean
   language: string
   created_at: string
   verdict: string | null
@@ -509,9 +511,10 @@ export const STAGES: readonly Stage[] = [
 export interface FunnelStage {
   stage: Stage
   count: number
-  reached: number
-  /** reached / reached of the first stage with any, 0..1 */
-  conversion: number
+  /** Applications that ever reached the stage (absent for side stages: not_passed, rejected). */
+  reached?: number
+  /** reached / reached of the first stage with any, 0..1 (absent with `reached`) */
+  conversion?: number
 }
 
 export interface Pipeline {

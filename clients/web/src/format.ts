@@ -104,6 +104,9 @@ export function useFormatters() {
       new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(value),
     cpu: (ms: number | null | undefined) =>
       ms === null || ms === undefined ? '—' : t('units.ms', { value: number(ms) }),
+    /** A time limit: whole seconds read better ("2 s"), else milliseconds. */
+    limit: (ms: number) =>
+      ms >= 1000 && ms % 100 === 0 ? t('units.s', { value: number(ms / 1000, 1) }) : t('units.ms', { value: number(ms) }),
     memory: (kb: number | null | undefined) =>
       kb === null || kb === undefined
         ? '—'

@@ -324,7 +324,7 @@ function FinishButton({
   const dialog = useRef<HTMLDialogElement>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
-  const unsubmitted = attempt.tasks.filter((task) => task.submissions.length === 0).length
+  const unsubmitted = attempt.tasks.filter((task) => !task.submissions.some((s) => !s.samples_only)).length
   const unanswered = attempt.questions.length - answered
 
   async function finish() {

@@ -43,7 +43,7 @@ function VacancyView({ vacancy }: { vacancy: VacancyDetail }) {
             {vacancy.track.name}
           </span>
         </p>
-        <Markdown text={vacancy.description} testId="vacancy-description" />
+        <Markdown text={vacancy.description} testId="vacancy-description" headingShift={1} />
       </article>
       <aside className="card vacancy-side" aria-labelledby="vacancy-assessment">
         <h2 id="vacancy-assessment">{t('vacancy.assessment')}</h2>

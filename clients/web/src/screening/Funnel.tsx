@@ -7,7 +7,7 @@ import { translateOptional } from '../i18n'
 export function Funnel({ funnel }: { funnel: FunnelStage[] }) {
   const { t } = useTranslation()
   const f = useFormatters()
-  const top = Math.max(1, ...funnel.map((s) => s.reached))
+  const top = Math.max(1, ...funnel.map((s) => s.reached ?? s.count))
   return (
     <div className="funnel" data-testid="funnel" role="table" aria-label={t('funnel.label')}>
       <div className="funnel__row funnel__row--head" role="row">
@@ -28,20 +28,24 @@ export function Funnel({ funnel }: { funnel: FunnelStage[] }) {
           data-testid="funnel-stage"
           data-stage={s.stage}
           data-count={s.count}
-          data-reached={s.reached}
+          data-reached={s.reached ?? ''}
         >
           <span role="rowheader" className="funnel__stage">
             {translateOptional('stages', s.stage)}
           </span>
           <span role="cell" className="funnel__bar-cell">
-            <span className="funnel__bar" style={{ width: `${(s.reached / top) * 100}%` }} aria-hidden="true" />
-            <span className="funnel__bar-label">{s.reached}</span>
+            <span
+              className={s.reached === undefined ? 'funnel__bar funnel__bar--side' : 'funnel__bar'}
+              style={{ width: `${((s.reached ?? s.count) / top) * 100}%` }}
+              aria-hidden="true"
+            />
+            <span className="funnel__bar-label">{s.reached ?? '—'}</span>
           </span>
           <span role="cell" className="cell--num" data-testid="funnel-count">
             {s.count}
           </span>
           <span role="cell" className="cell--num">
-            {f.share(s.conversion)}
+            {s.conversion === undefined ? '—' : f.share(s.conversion)}
           </span>
         </div>
       ))}

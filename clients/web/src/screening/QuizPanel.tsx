@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, isApiError, type Answer, type AttemptQuestion } from '../api'
 import { describeError } from '../errors'
-import { Markdown } from '../components/Markdown'
+import { InlineMarkdown, Markdown } from '../components/Markdown'
 
 type QuestionSave = 'idle' | 'saving' | 'saved' | 'error'
 
@@ -180,7 +180,7 @@ function QuestionItem({
                   checked={choice === index}
                   onChange={() => choose({ choice: index })}
                 />
-                <span>{option}</span>
+                <InlineMarkdown text={option} />
               </label>
             ))}
           </div>
@@ -201,7 +201,7 @@ function QuestionItem({
                     })
                   }
                 />
-                <span>{option}</span>
+                <InlineMarkdown text={option} />
               </label>
             ))}
           </div>

@@ -47,6 +47,7 @@ export function SubmissionResult({
   const done = isDone(submission)
   const tests = submission.tests ?? []
   const showOutput = Boolean(submission.samples_only) || tests.some((x) => typeof x.stdout === 'string')
+  const showExpected = showOutput && tests.some((x) => expectedOf(x, samples) !== null)
 
   if (!done) {
     return (
@@ -77,8 +78,10 @@ export function SubmissionResult({
             {t('judge.score', { score: submission.score, max: submission.max_score })}
           </span>
         ) : null}
-        {submission.cpu_ms !== null ? <span className="muted">{t('judge.maxTime', { time: f.cpu(submission.cpu_ms) })}</span> : null}
-        {submission.memory_kb !== null ? (
+        {submission.cpu_ms !== null && tests.length ? (
+          <span className="muted">{t('judge.maxTime', { time: f.cpu(submission.cpu_ms) })}</span>
+        ) : null}
+        {submission.memory_kb !== null && tests.length ? (
           <span className="muted">{t('judge.maxMemory', { memory: f.memory(submission.memory_kb) })}</span>
         ) : null}
       </p>
@@ -99,12 +102,12 @@ export function SubmissionResult({
                 <th scope="col">{t('judge.colTime')}</th>
                 <th scope="col">{t('judge.colMemory')}</th>
                 {showOutput ? <th scope="col">{t('judge.colOutput')}</th> : null}
-                {showOutput ? <th scope="col">{t('judge.colExpected')}</th> : null}
+                {showExpected ? <th scope="col">{t('judge.colExpected')}</th> : null}
               </tr>
             </thead>
             <tbody>
               {tests.map((test, index) => {
-                const expected = showOutput ? expectedOf(test, samples) : null
+                const expected = showExpected ? expectedOf(test, samples) : null
                 return (
                   <tr key={`${test.name}-${index}`} data-testid="verdict-row" data-verdict={test.verdict} data-test={test.name}>
                     <th scope="row" className="cell--nowrap">
@@ -132,7 +135,7 @@ export function SubmissionResult({
                         ) : null}
                       </td>
                     ) : null}
-                    {showOutput ? (
+                    {showExpected ? (
                       <td>
                         {expected !== null ? (
                           <pre className="output output--cell" data-testid="test-expected">{expected || ' '}</pre>

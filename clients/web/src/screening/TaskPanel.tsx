@@ -6,6 +6,7 @@ import { CodeEditor } from '../components/CodeEditor'
 import { Markdown } from '../components/Markdown'
 import { describeError } from '../errors'
 import { useFormatDate, useFormatters } from '../format'
+import { languageName } from './languages'
 import { SubmissionResult } from './SubmissionResult'
 import { VerdictTag } from './tags'
 import { useDraftSaver, type SaveState } from './useDraftSaver'
@@ -24,15 +25,37 @@ interface TaskPanelProps {
   report: (kind: IntegrityKind, details?: Record<string, unknown>) => void
 }
 
-/** The language to open a task in: the one last drafted, else one with starter code, else the first. */
+const LANGUAGE_KEY = 'sobes.language'
+
+function preferredLanguage(): string | null {
+  try {
+    return window.localStorage.getItem(LANGUAGE_KEY)
+  } catch {
+    return null
+  }
+}
+
+function rememberLanguage(language: string): void {
+  try {
+    window.localStorage.setItem(LANGUAGE_KEY, language)
+  } catch {
+    /* storage disabled: the choice lasts for this page */
+  }
+}
+
+/**
+ * The language to open a task in: the one last drafted on the server, else the one this
+ * browser chose last time, else the first the assessment allows.
+ */
 function initialLanguage(task: AttemptTask, languages: LanguageInfo[]): string {
   const offered = languages.map((l) => l.id)
   const drafted = Object.entries(task.drafts)
     .filter(([lang]) => offered.includes(lang))
     .sort((a, b) => Date.parse(b[1].updated_at) - Date.parse(a[1].updated_at))
   if (drafted[0]) return drafted[0][0]
-  const started = offered.find((lang) => task.starter_code[lang])
-  return started ?? offered[0] ?? ''
+  const preferred = preferredLanguage()
+  if (preferred && offered.includes(preferred)) return preferred
+  return offered[0] ?? ''
 }
 
 export function TaskPanel({
@@ -66,6 +89,7 @@ export function TaskPanel({
 
   function chooseLanguage(next: string) {
     saver.flush()
+    rememberLanguage(next)
     setLanguage(next)
     setSource(sourceOf(next))
   }
@@ -119,17 +143,17 @@ export function TaskPanel({
     >
       <div className="task-statement card">
         <div className="card__header">
-          <h2 id={headingId}>
+          <h2 id={headingId} data-testid="task-title" data-title={task.title}>
             {t('task.heading', { n: position, title: task.title })}
           </h2>
           <span className="muted">{t('task.points', { count: task.max_score })}</span>
         </div>
         <ul className="chips" aria-label={t('task.limits')}>
-          <li>{t('task.cpuLimit', { time: f.cpu(task.limits.cpu_ms) })}</li>
+          <li>{t('task.cpuLimit', { time: f.limit(task.limits.cpu_ms) })}</li>
           <li>{t('task.memoryLimit', { memory: f.memory(task.limits.memory_mb * 1024) })}</li>
           <li>{t('task.weight', { weight: task.weight })}</li>
         </ul>
-        <Markdown text={task.statement} testId="task-statement" />
+        <Markdown text={task.statement} testId="task-statement" headingShift={2} />
         {task.samples.length ? (
           <div className="samples">
             <h3>{t('task.samples')}</h3>
@@ -283,7 +307,10 @@ function SubmissionList({
   const { t } = useTranslation()
   const fmt = useFormatDate()
   const submissions = useMemo(
-    () => [...task.submissions].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at)),
+    () =>
+      task.submissions
+        .filter((s) => !s.samples_only)
+        .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at)),
     [task.submissions],
   )
   return (
@@ -319,7 +346,7 @@ function SubmissionList({
                   <td className="cell--nowrap">
                     <time dateTime={s.created_at}>{fmt(s.created_at, { timeStyle: 'medium' })}</time>
                   </td>
-                  <td>{s.language}</td>
+                  <td>{languageName(s.language)}</td>
                   <td>{s.status === 'done' ? <VerdictTag verdict={s.verdict} /> : <span className="muted">{t('judge.judging')}</span>}</td>
                   <td className="cell--nowrap">
                     {s.score !== null ? `${s.score} / ${s.max_score ?? task.max_score}` : '—'}

@@ -1,4 +1,4 @@
-import { percentValue, STAGES, type CandidateQuery, type CandidateRow, type CandidateSort, type SortOrder } from '../api'
+import { percentValue, type CandidateQuery, type CandidateRow, type CandidateSort, type SortOrder } from '../api'
 
 function time(iso: string | null): number | null {
   if (!iso) return null
@@ -11,7 +11,8 @@ function key(row: CandidateRow, sort: CandidateSort): number | string | null {
     case 'score':
       return percentValue(row.score_percent)
     case 'stage':
-      return STAGES.indexOf(row.stage)
+      // As the server sorts "stage": by when the stage last changed.
+      return time(row.stage_changed_at)
     case 'started_at':
       return time(row.started_at)
     case 'finished_at':
@@ -21,7 +22,7 @@ function key(row: CandidateRow, sort: CandidateSort): number | string | null {
   }
 }
 
-/** The order the server gives, kept when a live update adds or moves a row (empty values last). */
+/** The server's order (empty values last either way), for placing a row a live update brought. */
 export function sortRows(rows: CandidateRow[], sort: CandidateSort, order: SortOrder): CandidateRow[] {
   const sign = order === 'asc' ? 1 : -1
   return [...rows].sort((a, b) => {

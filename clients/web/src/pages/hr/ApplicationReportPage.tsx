@@ -18,7 +18,7 @@ import { useAuth } from '../../auth'
 import { Card, ResourceView } from '../../components/Card'
 import { CodeEditor } from '../../components/CodeEditor'
 import { FormError } from '../../components/Field'
-import { Markdown } from '../../components/Markdown'
+import { InlineMarkdown, Markdown } from '../../components/Markdown'
 import { describeError } from '../../errors'
 import { detailsEntries, useFormatDate, useFormatters } from '../../format'
 import { useDocumentTitle, useResource } from '../../hooks'
@@ -359,7 +359,7 @@ function QuizCard({ report }: { report: Report }) {
                           {chose ? <span className="tag tag--bare">{t('report.picked')}</span> : null}
                           {right ? <span className="tag tag--bare tag--ok">{t('report.correct')}</span> : null}
                         </span>
-                        <span>{option}</span>
+                        <InlineMarkdown text={option} />
                       </li>
                     )
                   })}

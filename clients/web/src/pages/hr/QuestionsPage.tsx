@@ -14,7 +14,7 @@ import {
 import { useAuth } from '../../auth'
 import { Card, InlineError, ResourceView } from '../../components/Card'
 import { FormError } from '../../components/Field'
-import { Markdown } from '../../components/Markdown'
+import { InlineMarkdown, Markdown } from '../../components/Markdown'
 import { describeError } from '../../errors'
 import { useDocumentTitle, useResource } from '../../hooks'
 import { translateOptional } from '../../i18n'
@@ -57,6 +57,9 @@ export function QuestionsPage() {
         </select>
       </div>
       <div className="grid">
+        {author && tracks.data ? (
+          <NewQuestionCard tracks={tracks.data} defaultTrack={track} onCreated={questions.reload} />
+        ) : null}
         <Card id="question-list" title={t('questions.list')} className="card--wide">
           <ResourceView resource={questions}>
             {(list) =>
@@ -72,9 +75,6 @@ export function QuestionsPage() {
             }
           </ResourceView>
         </Card>
-        {author && tracks.data ? (
-          <NewQuestionCard tracks={tracks.data} defaultTrack={track} onCreated={questions.reload} />
-        ) : null}
       </div>
     </div>
   )
@@ -153,7 +153,9 @@ function QuestionRow({
       {question.options.length ? (
         <ol className="options-list">
           {question.options.map((o, i) => (
-            <li key={i}>{o}</li>
+            <li key={i}>
+              <InlineMarkdown text={o} />
+            </li>
           ))}
         </ol>
       ) : null}

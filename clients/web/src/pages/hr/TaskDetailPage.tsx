@@ -30,7 +30,7 @@ export function TaskDetailPage() {
             <div className="page-head">
               <h1>{d.title}</h1>
               <ul className="chips">
-                <li>{t('task.cpuLimit', { time: f.cpu(d.limits.cpu_ms) })}</li>
+                <li>{t('task.cpuLimit', { time: f.limit(d.limits.cpu_ms) })}</li>
                 <li>{t('task.memoryLimit', { memory: f.memory(d.limits.memory_mb * 1024) })}</li>
                 <li>{translateOptional('checkers', d.checker.kind)}</li>
                 {d.origin ? <li>{d.origin}</li> : null}
@@ -39,7 +39,7 @@ export function TaskDetailPage() {
             <HrNav />
             <div className="grid">
               <Card id="task-statement" title={t('taskForm.statement')} className="card--wide">
-                <Markdown text={d.statement} />
+                <Markdown text={d.statement} headingShift={2} />
               </Card>
               {Object.entries(d.starter_code).map(([lang, code]) => (
                 <Card key={lang} id={`starter-${lang}`} title={t('taskForm.starterFor', { language: languageName(lang) })}>

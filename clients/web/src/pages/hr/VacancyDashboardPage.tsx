@@ -22,7 +22,7 @@ import { useFormatDate, useFormatters } from '../../format'
 import { useDocumentTitle, useResource } from '../../hooks'
 import { translateOptional } from '../../i18n'
 import { useSocketConnected, useSocketEvent } from '../../socket'
-import { sortRows, upsertRow } from '../../screening/candidates'
+import { upsertRow } from '../../screening/candidates'
 import { Funnel } from '../../screening/Funnel'
 import { StageTag, VacancyStatusTag } from '../../screening/tags'
 import { NotFoundPage } from '../NotFoundPage'
@@ -98,6 +98,8 @@ export function VacancyDashboardPage() {
     void loadRows()
   }, [loadRows, queryKey])
 
+  const refetch = useRef<number | undefined>(undefined)
+  useEffect(() => () => window.clearTimeout(refetch.current), [])
   useSocketEvent<PipelineChanged>('pipeline.changed', (event) => {
     if (!event || event.vacancy_id !== id || !event.application) return
     const row = event.application
@@ -105,6 +107,9 @@ export function VacancyDashboardPage() {
     setRows((current) => (current ? upsertRow(current, row, q, q.sort, q.order) : current))
     setFlash((f) => ({ ...f, [row.application_id]: Date.now() }))
     void loadPipeline()
+    // Then the server's own view of the list, once a burst of changes has settled.
+    window.clearTimeout(refetch.current)
+    refetch.current = window.setTimeout(() => void loadRows(), 1_500)
   })
   useSocketConnected(() => {
     void loadPipeline()
@@ -201,7 +206,7 @@ export function VacancyDashboardPage() {
             </p>
           ) : (
             <CandidateTable
-              rows={sortRows(rows, query.sort, query.order)}
+              rows={rows}
               sort={query.sort}
               order={query.order}
               flash={flash}
