@@ -301,3 +301,92 @@ async def test_candidate_takes_an_assessment_while_hr_watches_live(server, brows
     )
     await context.close()
     await hr_context.close()
+
+
+# The page's clock runs two hours ahead of the real one: the count-down must not care.
+SKEWED_CLOCK = """
+(() => {
+  const skew = 2 * 3600 * 1000
+  const RealDate = Date
+  class SkewedDate extends RealDate {
+    constructor(...args) {
+      if (args.length === 0) super(RealDate.now() + skew)
+      else super(...args)
+    }
+    static now() {
+      return RealDate.now() + skew
+    }
+  }
+  globalThis.Date = SkewedDate
+})()
+"""
+
+
+async def test_the_server_clock_ends_an_attempt_at_its_deadline(server, browser):
+    """A one-minute vacancy made in the authoring form; the candidate's clock is off by two
+    hours, yet the timer counts the server's minute, warns, and at zero the page shows the
+    result of the attempt the server closed."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    base = server.url
+    title = f"Speed round {uuid.uuid4().hex[:6]}"
+
+    hr_context = await browser.new_context(viewport={"width": 1280, "height": 1000})
+    hr = await hr_context.new_page()
+    await sign_in(hr, base, *HR)
+    await hr.goto(base + "/hr/vacancies/new")
+    form = hr.get_by_test_id("vacancy-form")
+    await form.get_by_label("Title").fill(title)
+    await form.get_by_label("Description").fill("Two quick questions.")
+    await form.get_by_label("Track").select_option(label=TRACK)
+    await form.get_by_label("Status").select_option("open")
+    await form.get_by_label("Pass mark, %").fill("50")
+    await form.get_by_label("Time, minutes").fill("1")
+    await form.get_by_label("Quiz questions per attempt").fill("2")
+    await form.get_by_label("Quiz weight").fill("1")
+    await form.get_by_role("checkbox", name=re.compile(r"^Python 3")).check()
+    await form.get_by_test_id("vacancy-form-submit").click()
+    await expect(hr.get_by_test_id("dashboard-title")).to_have_text(title)
+    vacancy_url = hr.url.replace("/hr/vacancies/", "/vacancies/")
+    await hr_context.close()
+
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    await context.add_init_script(SKEWED_CLOCK)
+    page = await context.new_page()
+    registered = await context.request.post(
+        base + "/api/v1/auth/register",
+        data={
+            "email": f"ada-{uuid.uuid4().hex[:8]}@example.com",
+            "password": "analytical engine",
+            "full_name": "Ada Lovelace",
+        },
+    )
+    assert registered.status == 201, await registered.text()
+    await page.goto(vacancy_url)
+    await expect(page.get_by_test_id("vacancy-duration")).to_have_text("1 minute")
+    await page.get_by_test_id("start-attempt").click()
+
+    timer = page.get_by_test_id("attempt-timer")
+    await expect(timer).to_be_visible()
+    remaining = int(await timer.get_attribute("data-remaining") or 0)
+    assert 45 <= remaining <= 60, remaining
+    await expect(timer).to_have_attribute("data-warning", "true")
+    await expect(timer).to_have_class(re.compile(r"timer--warn"))
+    await page.screenshot(path=str(ARTIFACTS / "screening-timer-warning.png"))
+
+    # the quiz is the whole assessment here; one answer is saved before the time runs out
+    quiz = page.get_by_test_id("quiz-panel")
+    await expect(quiz).to_be_visible()
+    first = quiz.get_by_test_id("quiz-question").first
+    if await first.get_attribute("data-kind") in ("single", "multiple"):
+        await first.locator("input").first.check()
+    else:
+        await first.get_by_test_id("quiz-input").fill("42")
+    await expect(first.get_by_test_id("answer-state")).to_have_attribute("data-state", "saved")
+
+    # at zero the page asks the server, which has closed the attempt by its own clock
+    result = page.get_by_test_id("attempt-result")
+    await expect(result).to_have_attribute("data-state", "ready", timeout=90_000)
+    await expect(page.get_by_test_id("attempt-page")).to_have_attribute("data-status", "finished")
+    await expect(result).to_contain_text("Finished when the time ran out")
+    await expect(page.get_by_test_id("attempt-timer")).to_have_count(0)
+    await context.close()

@@ -1,4 +1,4 @@
-import { percentValue, type CandidateQuery, type CandidateRow, type CandidateSort, type SortOrder } from '../api'
+import { percentValue, STAGES, type CandidateQuery, type CandidateRow, type CandidateSort, type SortOrder } from '../api'
 
 function time(iso: string | null): number | null {
   if (!iso) return null
@@ -11,8 +11,7 @@ function key(row: CandidateRow, sort: CandidateSort): number | string | null {
     case 'score':
       return percentValue(row.score_percent)
     case 'stage':
-      // As the server sorts "stage": by when the stage last changed.
-      return time(row.stage_changed_at)
+      return STAGES.indexOf(row.stage)
     case 'started_at':
       return time(row.started_at)
     case 'finished_at':
