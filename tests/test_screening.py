@@ -814,8 +814,9 @@ async def test_the_table_filters_and_sorts_and_the_funnel_counts(
             s["stage"]: s
             for s in (await (await staff.get(f"{base}/pipeline")).get_json())["funnel"]
         }
-    assert funnel["applied"]["reached"] == 4
+    # From the board straight to `started`: never applied, invited or registered separately.
+    assert funnel["applied"]["reached"] == 1 and funnel["invited"]["reached"] == 0
     assert funnel["started"]["reached"] == 3 and funnel["finished"]["reached"] == 2
     assert funnel["passed"]["reached"] == 1 and funnel["interview_scheduled"]["count"] == 1
-    assert funnel["finished"]["conversion"] == 0.5
+    assert funnel["finished"]["conversion"] == 0.5 and funnel["started"]["conversion"] == 0.75
     assert funnel["rejected"]["count"] == 1 and "reached" not in funnel["rejected"]

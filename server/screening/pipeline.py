@@ -26,8 +26,9 @@ STAGES = (
     "offer",
     "rejected",
 )
-# The funnel's stages in order. An application has reached every funnel stage up to the
-# furthest it ever got to: not_passed counts as having finished; rejected is no progress.
+# The funnel's stages in order. From `started` on, an application has reached every stage up to
+# the furthest it ever got to (not_passed counts as having finished; rejected is no progress).
+# Conversion is the share of all the vacancy's applications that reached the stage.
 FUNNEL = ("applied", "invited", "registered", "started", "finished", "passed",
           "interview_scheduled", "interviewed", "offer")  # fmt: skip
 PROGRESS = {stage: index for index, stage in enumerate(FUNNEL)} | {"not_passed": 4}
@@ -169,10 +170,14 @@ async def funnel(conn: asyncpg.Connection, vacancy_id: uuid.UUID) -> list[dict[s
     )
     reached = dict.fromkeys(FUNNEL, 0)
     for history in histories:
-        furthest = max((PROGRESS.get(stage, -1) for stage in history["stages"]), default=-1)
+        seen = set(history["stages"])
+        furthest = max((PROGRESS.get(stage, -1) for stage in seen), default=-1)
         for stage in FUNNEL[: furthest + 1]:
-            reached[stage] += 1
-    base = next((reached[s] for s in FUNNEL if reached[s]), 0)
+            # Before the assessment, only what happened counts (a candidate from the board was
+            # never invited); from the start on, reaching a stage means passing the earlier.
+            if PROGRESS[stage] >= PROGRESS["started"] or stage in seen:
+                reached[stage] += 1
+    base = len(histories)
     result = []
     for stage in STAGES:
         entry: dict[str, Any] = {"stage": stage, "count": counts.get(stage, 0)}
