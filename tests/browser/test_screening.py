@@ -129,6 +129,26 @@ async def test_candidate_takes_an_assessment_while_hr_watches_live(server, brows
     await expect(hr.get_by_test_id("socket-state")).to_have_attribute("data-state", "connected")
     row = hr.locator(f'[data-testid="candidate-row"][data-email="{email}"]')
     await expect(row).to_have_count(0)
+    vacancy_id = hr.url.rsplit("/", 1)[1]
+
+    # someone else gave up at once (through the API): the dashboard shows them too, live
+    other = await browser.new_context()
+    quitter = f"quitter-{uuid.uuid4().hex[:8]}@example.com"
+    answer = await other.request.post(
+        base + "/api/v1/auth/register",
+        data={"email": quitter, "password": "not my day today", "full_name": "Quentin Quit"},
+    )
+    assert answer.status == 201, await answer.text()
+    answer = await other.request.post(f"{base}/api/v1/vacancies/{vacancy_id}/attempts")
+    assert answer.status == 201, await answer.text()
+    started = await answer.json()
+    answer = await other.request.post(f"{base}/api/v1/attempts/{started['id']}/finish")
+    assert (await answer.json())["result"]["passed"] is False
+    await other.close()
+    quit_row = hr.locator(f'[data-testid="candidate-row"][data-email="{quitter}"]')
+    await expect(quit_row.get_by_test_id("stage-cell")).to_have_attribute(
+        "data-stage", "not_passed", timeout=15_000
+    )
 
     # -- a new candidate finds the vacancy on the board ----------------------------------------
     context = await browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
@@ -199,8 +219,13 @@ async def test_candidate_takes_an_assessment_while_hr_watches_live(server, brows
         table.locator('[data-testid="verdict-row"]:not([data-verdict="AC"])')
     ).to_have_count(0)
     await expect(first.get_by_test_id("best-score")).to_have_attribute("data-score", "100")
-    await first.get_by_test_id("run-samples").scroll_into_view_if_needed()
+    # a tall window for the picture: the editor, the sample run and the submission's tests
+    await page.set_viewport_size({"width": 1280, "height": 1700})
+    await first.locator(".editor-bar").evaluate(
+        "(el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 150)"
+    )
     await page.screenshot(path=str(ARTIFACTS / "screening-editor-verdicts.png"))
+    await page.set_viewport_size({"width": 1280, "height": 1000})
 
     # the second task, straight to a submission
     second = await open_task(page, "LRU cache")
@@ -268,6 +293,8 @@ async def test_candidate_takes_an_assessment_while_hr_watches_live(server, brows
     await expect(row.get_by_test_id("score-cell")).to_have_text("70%")
     passed = hr.locator('[data-testid="funnel-stage"][data-stage="passed"]')
     await expect(passed).to_have_attribute("data-count", re.compile(r"^[1-9]"))
+    await expect(hr.get_by_test_id("candidate-row")).to_have_count(2)
+    await hr.wait_for_timeout(3_000)  # the highlight of the rows that just changed fades
     await hr.evaluate("window.scrollTo(0, 0)")
     await hr.screenshot(path=str(ARTIFACTS / "screening-hr-dashboard.png"), full_page=True)
 
@@ -286,7 +313,12 @@ async def test_candidate_takes_an_assessment_while_hr_watches_live(server, brows
     for kind in ("paste", "focus_lost"):
         signal = hr.locator(f'[data-testid="signal-row"][data-kind="{kind}"]')
         await expect(signal.first).to_be_visible()
-    await hr.screenshot(path=str(ARTIFACTS / "screening-report.png"), full_page=True)
+    # a tall window rather than a full-page capture, which the editor has no time to lay out for
+    await hr.set_viewport_size({"width": 1280, "height": 1900})
+    await hr.evaluate("window.scrollTo(0, 0)")
+    await hr.wait_for_timeout(300)
+    await hr.screenshot(path=str(ARTIFACTS / "screening-report.png"))
+    await hr.set_viewport_size({"width": 1280, "height": 1000})
 
     # a stage change needs a reason, and is shown at once
     await hr.get_by_test_id("stage-select").select_option("interview_scheduled")

@@ -195,7 +195,7 @@ export function TaskPanel({
           docKey={`${task.id}:${language}`}
           language={language}
           onChange={onEdit}
-          onPaste={(length) => report('paste', { length, task_id: task.id })}
+          onPaste={(length) => report('paste', { length })}
           label={t('task.editorLabel', { title: task.title, language: languageInfo?.name ?? language })}
           testId="code-editor"
         />

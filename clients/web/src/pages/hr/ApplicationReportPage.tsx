@@ -133,13 +133,20 @@ function ReportView({ report, onChanged }: { report: Report; onChanged: () => vo
                   {attempt.result.tasks.map((task) => (
                     <tr key={task.task_id}>
                       <th scope="row">{task.title}</th>
-                      <td>{t('result.scoreOf', { score: f.number(task.score, 2), max: f.number(task.max_score, 2) })}</td>
+                      <td className="cell--nowrap">
+                        {t('result.scoreOf', { score: f.number(task.score, 2), max: f.number(task.max_score, 2) })}
+                      </td>
                       <td>{task.weight}</td>
                     </tr>
                   ))}
                   <tr>
                     <th scope="row">{t('result.quiz')}</th>
-                    <td>{t('result.scoreOf', { score: f.number(attempt.result.quiz.earned, 2), max: f.number(attempt.result.quiz.max, 2) })}</td>
+                    <td className="cell--nowrap">
+                      {t('result.scoreOf', {
+                        score: f.number(attempt.result.quiz.earned, 2),
+                        max: f.number(attempt.result.quiz.max, 2),
+                      })}
+                    </td>
                     <td>{attempt.result.quiz.weight}</td>
                   </tr>
                 </tbody>
@@ -149,10 +156,10 @@ function ReportView({ report, onChanged }: { report: Report; onChanged: () => vo
         </Card>
 
         {user && isAuthor(user.role) ? <StageForm report={report} onChanged={onChanged} /> : null}
+        <SignalsCard report={report} />
 
         <TasksCard report={report} />
         <QuizCard report={report} />
-        <SignalsCard report={report} />
         <TimelineCard report={report} />
       </div>
     </>
@@ -403,7 +410,7 @@ function SignalsCard({ report }: { report: Report }) {
   const { note, events, similarity } = report.signals
   const titles = new Map(report.tasks.map((task) => [task.task_id, task.title]))
   return (
-    <Card id="report-signals" title={t('report.signals')} className="card--wide" testId="report-signals">
+    <Card id="report-signals" title={t('report.signals')} testId="report-signals">
       <div className="callout" data-testid="signals-note">
         <p>{note || t('report.signalsNoteFallback')}</p>
         <p className="muted">{t('report.flagNote')}</p>
