@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import sys
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -369,9 +370,14 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     settings = load_settings()
     created = asyncio.run(_with_database(settings, load_demo_data))
     if created:
-        accounts = [item for item in created if not item.startswith("task:")]
-        tasks = len(created) - len(accounts)
-        print(f"demo data loaded: {len(accounts)} accounts and {tasks} task created")
+        # entries are e-mails (accounts) or "<kind>: <name>" (task, track, question, vacancy)
+        accounts = sum(": " not in item for item in created)
+        kinds = Counter(item.split(": ", 1)[0] for item in created if ": " in item)
+        plural = {"vacancy": "vacancies"}
+        made = "".join(
+            f", {n} {kind if n == 1 else plural.get(kind, kind + 's')}" for kind, n in kinds.items()
+        )
+        print(f"demo data loaded: {accounts} accounts{made} created")
     else:
         print("demo data already present; nothing changed")
     for account in DEMO_ACCOUNTS:

@@ -152,7 +152,9 @@ async def test_demo_data_is_idempotent(cli_env):
     env, url = cli_env
     first = sobes(env, "demo-data")
     assert first.returncode == 0, first.stderr
-    assert "4 accounts and 1 task created" in first.stdout
+    assert "4 accounts, 8 tasks, 3 tracks, 47 questions, 3 vacancies created" in first.stdout, (
+        first.stdout
+    )
     second = sobes(env, "demo-data")
     assert "nothing changed" in second.stdout
     conn = await asyncpg.connect(url)
