@@ -354,10 +354,21 @@ SKEWED_CLOCK = """
 """
 
 
+# A page whose monotonic clock runs at half speed: its count-down lags behind the server's.
+SLOW_CLOCK = """
+(() => {
+  const real = performance.now.bind(performance)
+  const start = real()
+  performance.now = () => start + (real() - start) / 2
+})()
+"""
+
+
 async def test_the_server_clock_ends_an_attempt_at_its_deadline(server, browser):
     """A one-minute vacancy made in the authoring form; the candidate's clock is off by two
     hours, yet the timer counts the server's minute, warns, and at zero the page shows the
-    result of the attempt the server closed."""
+    result of the attempt the server closed. A second tab whose timer lags (and that has no
+    live connection) learns it from the server's 409 on its next answer."""
     ARTIFACTS.mkdir(exist_ok=True)
     base = server.url
     title = f"Speed round {uuid.uuid4().hex[:6]}"
@@ -405,6 +416,23 @@ async def test_the_server_clock_ends_an_attempt_at_its_deadline(server, browser)
     await expect(timer).to_have_class(re.compile(r"timer--warn"))
     await page.screenshot(path=str(ARTIFACTS / "screening-timer-warning.png"))
 
+    # the same attempt in a lagging tab with no Socket.IO: it will hear of the end by a 409
+    lagging_context = await browser.new_context(
+        viewport={"width": 1280, "height": 900}, storage_state=await context.storage_state()
+    )
+    await lagging_context.add_init_script(SLOW_CLOCK)
+    await lagging_context.route("**/socket.io/**", lambda route: route.abort())
+
+    async def silent(ws: Any) -> None:
+        """A WebSocket that never reaches the server and never answers."""
+
+    await lagging_context.route_web_socket(re.compile(r"/socket\.io/"), silent)
+    lagging = await lagging_context.new_page()
+    refused: list[str] = []
+    lagging.on("response", lambda r: refused.append(r.url) if r.status == 409 else None)
+    await lagging.goto(page.url)
+    await expect(lagging.get_by_test_id("attempt-timer")).to_be_visible()
+
     # the quiz is the whole assessment here; one answer is saved before the time runs out
     quiz = page.get_by_test_id("quiz-panel")
     await expect(quiz).to_be_visible()
@@ -421,4 +449,21 @@ async def test_the_server_clock_ends_an_attempt_at_its_deadline(server, browser)
     await expect(page.get_by_test_id("attempt-page")).to_have_attribute("data-status", "finished")
     await expect(result).to_contain_text("Finished when the time ran out")
     await expect(page.get_by_test_id("attempt-timer")).to_have_count(0)
+
+    # the lagging tab still counts down, till its next request to the server (an answer, or
+    # the integrity events it sends every few seconds) is refused: then it shows the result
+    late_timer = lagging.get_by_test_id("attempt-timer")
+    if await late_timer.count():
+        last = lagging.get_by_test_id("quiz-question").last
+        if await last.get_attribute("data-kind") in ("single", "multiple"):
+            await last.locator("input").first.check()
+        else:
+            await last.get_by_test_id("quiz-input").fill("7")
+            await last.get_by_test_id("quiz-input").blur()
+    await expect(lagging.get_by_test_id("attempt-over")).to_contain_text("over")
+    await expect(lagging.get_by_test_id("attempt-result")).to_have_attribute("data-state", "ready")
+    await expect(late_timer).to_have_count(0)
+    assert refused, "the lagging tab learnt of the end from a 409"
+    await lagging.screenshot(path=str(ARTIFACTS / "screening-attempt-over.png"))
+    await lagging_context.close()
     await context.close()
