@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { isApiError } from './api'
 import { useAuth } from './auth'
@@ -58,4 +58,21 @@ export function useDocumentTitle(key: string, detail?: string | null) {
     const parts = [detail, page, app].filter(Boolean)
     document.title = parts.join(' — ')
   }, [page, app, detail, i18n.language])
+}
+
+/**
+ * A stable function that calls `action` once, `delayMs` after the last of a burst of calls
+ * (live events often come many at once).
+ */
+export function useDebouncedCallback(action: () => void, delayMs: number): () => void {
+  const latest = useRef(action)
+  const timer = useRef<number | undefined>(undefined)
+  useEffect(() => {
+    latest.current = action
+  })
+  useEffect(() => () => window.clearTimeout(timer.current), [])
+  return useCallback(() => {
+    window.clearTimeout(timer.current)
+    timer.current = window.setTimeout(() => latest.current(), delayMs)
+  }, [delayMs])
 }

@@ -21,7 +21,7 @@ import { FormError } from '../../components/Field'
 import { InlineMarkdown, Markdown } from '../../components/Markdown'
 import { describeError } from '../../errors'
 import { detailsEntries, useFormatDate, useFormatters } from '../../format'
-import { useDocumentTitle, useResource } from '../../hooks'
+import { useDebouncedCallback, useDocumentTitle, useResource } from '../../hooks'
 import { translateOptional } from '../../i18n'
 import { useSocketEvent } from '../../socket'
 import { languageName } from '../../screening/languages'
@@ -35,8 +35,9 @@ export function ApplicationReportPage() {
   const { id = '' } = useParams()
   const report = useResource(() => api.report(id), id)
   useDocumentTitle('title.report', report.data?.application.candidate.full_name)
+  const reloadSoon = useDebouncedCallback(report.reload, 500)
   useSocketEvent<PipelineChanged>('pipeline.changed', (event) => {
-    if (event?.application?.application_id === id) report.reload()
+    if (event?.application?.application_id === id) reloadSoon()
   })
 
   if (isApiError(report.error) && report.error.status === 404) return <NotFoundPage />

@@ -4,7 +4,7 @@ import { api, isAuthor, type Stage, type VacancyAdmin } from '../../api'
 import { useAuth } from '../../auth'
 import { ResourceView } from '../../components/Card'
 import { DATE_ONLY, useFormatDate } from '../../format'
-import { useDocumentTitle, useResource } from '../../hooks'
+import { useDebouncedCallback, useDocumentTitle, useResource } from '../../hooks'
 import { useSocketEvent } from '../../socket'
 import { StageTag, VacancyStatusTag } from '../../screening/tags'
 import { HrNav } from './HrNav'
@@ -18,7 +18,8 @@ export function HrHomePage() {
   const { user } = useAuth()
   useDocumentTitle('title.hr')
   const vacancies = useResource(() => api.organisationVacancies().then((r) => r.vacancies))
-  useSocketEvent('pipeline.changed', vacancies.reload)
+  const reloadSoon = useDebouncedCallback(vacancies.reload, 1_000)
+  useSocketEvent('pipeline.changed', reloadSoon)
   const author = user ? isAuthor(user.role) : false
 
   return (

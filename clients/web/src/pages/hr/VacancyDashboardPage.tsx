@@ -19,7 +19,7 @@ import {
 import { useAuth } from '../../auth'
 import { Card, InlineError, ResourceView } from '../../components/Card'
 import { useFormatDate, useFormatters } from '../../format'
-import { useDocumentTitle, useResource } from '../../hooks'
+import { useDebouncedCallback, useDocumentTitle, useResource } from '../../hooks'
 import { translateOptional } from '../../i18n'
 import { useSocketConnected, useSocketEvent } from '../../socket'
 import { upsertRow } from '../../screening/candidates'
@@ -98,18 +98,17 @@ export function VacancyDashboardPage() {
     void loadRows()
   }, [loadRows, queryKey])
 
-  const refetch = useRef<number | undefined>(undefined)
-  useEffect(() => () => window.clearTimeout(refetch.current), [])
+  const loadPipelineSoon = useDebouncedCallback(() => void loadPipeline(), 300)
+  // The server's own view of the list, once a burst of changes has settled.
+  const loadRowsSoon = useDebouncedCallback(() => void loadRows(), 1_500)
   useSocketEvent<PipelineChanged>('pipeline.changed', (event) => {
     if (!event || event.vacancy_id !== id || !event.application) return
     const row = event.application
     const q = queryRef.current
     setRows((current) => (current ? upsertRow(current, row, q, q.sort, q.order) : current))
     setFlash((f) => ({ ...f, [row.application_id]: Date.now() }))
-    void loadPipeline()
-    // Then the server's own view of the list, once a burst of changes has settled.
-    window.clearTimeout(refetch.current)
-    refetch.current = window.setTimeout(() => void loadRows(), 1_500)
+    loadPipelineSoon()
+    loadRowsSoon()
   })
   useSocketConnected(() => {
     void loadPipeline()
