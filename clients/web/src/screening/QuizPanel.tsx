@@ -112,7 +112,8 @@ function QuestionItem({
     void save(next)
   }
 
-  function typed(value: string) {
+  /** `badInput`: a number field holds text the browser cannot read as a number. */
+  function typed(value: string, badInput = false) {
     setText(value)
     window.clearTimeout(timer.current)
     timer.current = undefined
@@ -120,7 +121,7 @@ function QuestionItem({
       const trimmed = value.trim().replace(',', '.')
       const n = Number(trimmed)
       if (trimmed === '' || !Number.isFinite(n)) {
-        setInvalid(trimmed !== '')
+        setInvalid(badInput || trimmed !== '')
         return
       }
       setInvalid(false)
@@ -212,15 +213,15 @@ function QuestionItem({
             </label>
             <input
               id={`${name}-input`}
-              type="text"
-              inputMode={question.kind === 'numeric' ? 'decimal' : 'text'}
+              type={question.kind === 'numeric' ? 'number' : 'text'}
+              step={question.kind === 'numeric' ? 'any' : undefined}
               autoComplete="off"
               spellCheck={question.kind === 'text'}
               placeholder={question.kind === 'numeric' ? t('quiz.numberPlaceholder') : t('quiz.textPlaceholder')}
               value={text}
               aria-invalid={invalid || undefined}
               aria-describedby={invalid ? `${name}-invalid` : undefined}
-              onChange={(e) => typed(e.target.value)}
+              onChange={(e) => typed(e.target.value, e.target.validity.badInput)}
               onBlur={flushTyped}
               data-testid="quiz-input"
             />
