@@ -3,10 +3,11 @@ import { Link } from 'react-router-dom'
 import { api, isAuthor, type Stage, type VacancyAdmin } from '../../api'
 import { useAuth } from '../../auth'
 import { ResourceView } from '../../components/Card'
-import { DATE_ONLY, useFormatDate } from '../../format'
+import { useFormatDate } from '../../format'
 import { useDebouncedCallback, useDocumentTitle, useResource } from '../../hooks'
 import { useSocketEvent } from '../../socket'
-import { StageTag, VacancyStatusTag } from '../../screening/tags'
+import { translateOptional } from '../../i18n'
+import { VacancyStatusTag } from '../../screening/tags'
 import { HrNav } from './HrNav'
 
 /** The stages shown as columns on the dashboard home; the rest count in "total". */
@@ -52,8 +53,8 @@ export function HrHomePage() {
                     <th scope="col">{t('hr.colStatus')}</th>
                     <th scope="col">{t('hr.colTrack')}</th>
                     {SHOWN.map((stage) => (
-                      <th scope="col" key={stage} className="cell--num">
-                        <StageTag stage={stage} />
+                      <th scope="col" key={stage} className="cell--num th--wrap">
+                        {translateOptional('stages', stage)}
                       </th>
                     ))}
                     <th scope="col" className="cell--num">
@@ -97,7 +98,7 @@ function VacancyRow({ vacancy }: { vacancy: VacancyAdmin }) {
         {total}
       </td>
       <td className="cell--nowrap">
-        <time dateTime={vacancy.created_at}>{fmt(vacancy.created_at, DATE_ONLY)}</time>
+        <time dateTime={vacancy.created_at}>{fmt(vacancy.created_at, { dateStyle: 'medium' })}</time>
       </td>
     </tr>
   )
