@@ -414,7 +414,6 @@ function SignalsCard({ report }: { report: Report }) {
     <Card id="report-signals" title={t('report.signals')} testId="report-signals">
       <div className="callout" data-testid="signals-note">
         <p>{note || t('report.signalsNoteFallback')}</p>
-        <p className="muted">{t('report.flagNote')}</p>
       </div>
       <h3>{t('report.events', { count: events.length })}</h3>
       {events.length === 0 ? (
