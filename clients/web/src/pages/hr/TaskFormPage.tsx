@@ -5,7 +5,7 @@ import { api, CHECKER_KINDS, type Checker, type CheckerKind, type NewTaskRequest
 import { Card } from '../../components/Card'
 import { CodeEditor } from '../../components/CodeEditor'
 import { FormError } from '../../components/Field'
-import { Markdown } from '../../components/Markdown'
+import { MarkdownField } from '../../components/MarkdownField'
 import { describeError } from '../../errors'
 import { useDocumentTitle, useResource } from '../../hooks'
 import { translateOptional } from '../../i18n'
@@ -34,7 +34,6 @@ export function TaskFormPage() {
 
   const [title, setTitle] = useState('')
   const [statement, setStatement] = useState('')
-  const [preview, setPreview] = useState(false)
   const [track, setTrack] = useState('')
   const [cpu, setCpu] = useState('2000')
   const [memory, setMemory] = useState('256')
@@ -136,20 +135,7 @@ export function TaskFormPage() {
               <label htmlFor="tf-title">{t('taskForm.title')}</label>
               <input id="tf-title" type="text" maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} required />
             </div>
-            <div className="field form__full">
-              <div className="field__row">
-                <label htmlFor="tf-statement">{t('taskForm.statement')}</label>
-                <button type="button" className="button button--small" aria-pressed={preview} onClick={() => setPreview((p) => !p)}>
-                  {preview ? t('common.edit') : t('common.preview')}
-                </button>
-              </div>
-              {preview ? (
-                <Markdown text={statement} className="markdown--preview" />
-              ) : (
-                <textarea id="tf-statement" rows={10} value={statement} onChange={(e) => setStatement(e.target.value)} />
-              )}
-              <p className="field-hint">{t('questions.markdownHint')}</p>
-            </div>
+            <MarkdownField id="tf-statement" label={t('taskForm.statement')} value={statement} onChange={setStatement} rows={10} />
             <div className="field">
               <label htmlFor="tf-track">{t('tasks.track')}</label>
               <select id="tf-track" value={track} onChange={(e) => setTrack(e.target.value)}>

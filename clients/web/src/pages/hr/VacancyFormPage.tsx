@@ -14,7 +14,7 @@ import {
 } from '../../api'
 import { Card, InlineError } from '../../components/Card'
 import { FormError } from '../../components/Field'
-import { Markdown } from '../../components/Markdown'
+import { MarkdownField } from '../../components/MarkdownField'
 import { describeError } from '../../errors'
 import { useDocumentTitle, useResource } from '../../hooks'
 import { translateOptional } from '../../i18n'
@@ -95,7 +95,6 @@ function VacancyForm({
   const navigate = useNavigate()
   const [title, setTitle] = useState(vacancy?.title ?? '')
   const [description, setDescription] = useState(vacancy?.description ?? '')
-  const [preview, setPreview] = useState(false)
   const [track, setTrack] = useState(vacancy?.track.id ?? tracks[0]?.id ?? '')
   const [status, setStatus] = useState<VacancyStatus>(vacancy?.status ?? 'draft')
   const [passMark, setPassMark] = useState(String(vacancy?.pass_mark ?? 60))
@@ -179,20 +178,7 @@ function VacancyForm({
             <label htmlFor="vf-title">{t('vacancyForm.title')}</label>
             <input id="vf-title" type="text" maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} required />
           </div>
-          <div className="field form__full">
-            <div className="field__row">
-              <label htmlFor="vf-description">{t('vacancyForm.description')}</label>
-              <button type="button" className="button button--small" aria-pressed={preview} onClick={() => setPreview((p) => !p)}>
-                {preview ? t('common.edit') : t('common.preview')}
-              </button>
-            </div>
-            {preview ? (
-              <Markdown text={description} className="markdown--preview" />
-            ) : (
-              <textarea id="vf-description" rows={8} value={description} onChange={(e) => setDescription(e.target.value)} />
-            )}
-            <p className="field-hint">{t('questions.markdownHint')}</p>
-          </div>
+          <MarkdownField id="vf-description" label={t('vacancyForm.description')} value={description} onChange={setDescription} rows={8} />
           <div className="field">
             <label htmlFor="vf-track">{t('vacancyForm.track')}</label>
             <select id="vf-track" value={track} onChange={(e) => setTrack(e.target.value)}>
