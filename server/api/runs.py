@@ -99,7 +99,7 @@ async def create_run(data: RunRequest) -> Response:
     """Run a program on the given input; the result comes over Socket.IO and from GET."""
     rt = runtime()
     await ratelimit.spend(rt.bus, f"runs:user:{g.user.id}", rt.settings.run_rate_per_user)
-    await _check_language(data.language)
+    await check_language_offered(data.language)
     asked = data.limits.model_dump(exclude_none=True) if data.limits else {}
     limits = Limits().with_overrides(**asked)
     job_id = await submit_run(
@@ -148,7 +148,7 @@ class SubmissionResponse(BaseModel):
     groups: list[dict] | None
 
 
-async def _check_language(language: str) -> None:
+async def check_language_offered(language: str) -> None:
     offered, _ = await available_languages(runtime().db)
     if language not in {entry["id"] for entry in offered}:
         raise ApiError(
@@ -173,7 +173,7 @@ async def submit(task_id: uuid.UUID, data: SubmissionRequest) -> Response:
     if owner is None or owner != g.user.organisation_id:
         raise ApiError(404, "not_found", "no such task")
     await ratelimit.spend(rt.bus, f"runs:user:{g.user.id}", rt.settings.run_rate_per_user)
-    await _check_language(data.language)
+    await check_language_offered(data.language)
     job_id = await submit_run(
         rt.db,
         rt.queue,

@@ -13,7 +13,7 @@ from quart_schema import document_response, tag, validate_querystring, validate_
 from server import ratelimit
 from server.accounts.access import public, requires, signed_in
 from server.accounts.roles import STAFF, Role
-from server.api.runs import MAX_SOURCE, RunCreated, accepted
+from server.api.runs import MAX_SOURCE, RunCreated, accepted, check_language_offered
 from server.api.schemas import ErrorResponse
 from server.errors import ApiError
 from server.judging import available_languages, submit_run
@@ -192,14 +192,7 @@ async def _judge(
     async with rt.db.transaction() as conn:
         await still_open(conn)
     await ratelimit.spend(rt.bus, f"runs:user:{g.user.id}", rt.settings.run_rate_per_user)
-    offered, _ = await available_languages(rt.db)
-    if data.language not in {entry["id"] for entry in offered}:
-        raise ApiError(
-            422,
-            "unknown_language",
-            f"{data.language!r} is not offered by the judge now",
-            field="language",
-        )
+    await check_language_offered(data.language)
     job_id = await submit_run(
         rt.db,
         rt.queue,
