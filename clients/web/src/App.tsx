@@ -28,6 +28,10 @@ const TracksPage = lazy(() => import('./pages/hr/TracksPage').then((m) => ({ def
 const VacancyDashboardPage = lazy(() =>
   import('./pages/hr/VacancyDashboardPage').then((m) => ({ default: m.VacancyDashboardPage })),
 )
+// The live interview room (Yjs, the collaborative editor) and its replay.
+const RoomPage = lazy(() => import('./pages/rooms/RoomPage').then((m) => ({ default: m.RoomPage })))
+const RoomJoinPage = lazy(() => import('./pages/rooms/RoomJoinPage').then((m) => ({ default: m.RoomJoinPage })))
+const RoomReplayPage = lazy(() => import('./pages/rooms/RoomReplayPage').then((m) => ({ default: m.RoomReplayPage })))
 const VacancyFormPage = lazy(() => import('./pages/hr/VacancyFormPage').then((m) => ({ default: m.VacancyFormPage })))
 import { SocketProvider } from './socket'
 
@@ -153,6 +157,24 @@ export function App() {
                   element={
                     <RequireRole allow={isStaff}>
                       <TaskDetailPage />
+                    </RequireRole>
+                  }
+                />
+                {/* live interview rooms: the candidate's link works signed out too (sign in, then back) */}
+                <Route path="/rooms/:id/join" element={<RoomJoinPage />} />
+                <Route
+                  path="/rooms/:id"
+                  element={
+                    <RequireAuth>
+                      <RoomPage />
+                    </RequireAuth>
+                  }
+                />
+                <Route
+                  path="/rooms/:id/replay"
+                  element={
+                    <RequireRole allow={isStaff}>
+                      <RoomReplayPage />
                     </RequireRole>
                   }
                 />

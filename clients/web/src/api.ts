@@ -123,6 +123,13 @@ export type KnownErrorCode =
   | 'invalid_package'
   | 'unknown_language'
   | 'judge_busy'
+  /** Rooms: the interview has ended; another candidate took the seat; a file exists. */
+  | 'room_ended'
+  | 'seat_taken'
+  | 'editor_locked'
+  | 'running_disabled'
+  | 'file_exists'
+  | 'scorecard_submitted'
   /** Client-side codes: no response / unreadable response. */
   | 'network_error'
   | 'bad_response'
@@ -606,6 +613,147 @@ export interface PipelineChanged {
   application: CandidateRow
 }
 
+// --- live interview rooms ----------------------------------------------------
+// (server/api/rooms.py, server/rooms.py, server/room_events.py)
+
+export type RoomStatus = 'scheduled' | 'open' | 'ended'
+/** One's role in a room: the candidate, an interviewer (interviewers, admins) or an observer (HR). */
+export type RoomRole = 'candidate' | 'interviewer' | 'observer'
+export type Decision = 'strong_hire' | 'hire' | 'no_hire' | 'strong_no_hire'
+export const DECISIONS: readonly Decision[] = ['strong_hire', 'hire', 'no_hire', 'strong_no_hire']
+
+export interface RoomDocument {
+  id: string
+  /** The y-websocket document name: "<room id>/<file name>". */
+  name: string
+  file_name: string
+  language: string
+}
+
+export interface RoomParticipant {
+  user_id: string
+  role: RoomRole
+  full_name: string
+}
+
+/** Who is connected now, since when (their earliest live connection) and in how many tabs. */
+export interface Presence {
+  user_id: string
+  full_name: string
+  since: string
+  tabs: number
+}
+
+export interface RoomView {
+  id: string
+  title: string
+  status: RoomStatus
+  scheduled_at: string | null
+  started_at: string | null
+  ended_at: string | null
+  editor_locked: boolean
+  running_disabled: boolean
+  task: { id: string; title: string } | null
+  application_id: string | null
+  participants: RoomParticipant[]
+  documents: RoomDocument[]
+  presence: Presence[]
+}
+
+export interface Room extends RoomView {
+  my_role: RoomRole
+}
+
+export interface NewRoomRequest {
+  title: string
+  files?: { file_name: string; language: string }[]
+  task_id?: string
+  application_id?: string
+  /** ISO time; a room with one is "scheduled". */
+  scheduled_at?: string
+}
+
+export interface CreatedRoom extends Room {
+  /** The candidate's join link (path and invite secret), shown once. */
+  join_link: string
+}
+
+export interface EditorToken {
+  token: string
+  docs: string[]
+  can_write: boolean
+  expires_in: number
+}
+
+export interface RoomMessage {
+  id: number
+  body: string
+  at: string
+  author: { id: string; full_name: string | null } | null
+}
+
+export interface RunStarted {
+  room_id: string
+  id: string
+  file_name: string
+  tests: boolean
+  by: { id: string; full_name: string }
+}
+
+/** A run's or a test run's (submission's) view, with `kind`: `GET /rooms/:id/runs/:run` and `room.run.finished`. */
+export interface RoomRun {
+  kind: 'run' | 'submission'
+  id: string
+  status: JobStatus
+  language: string
+  created_at?: string
+  verdict: string | null
+  exit_code?: number | null
+  signal?: string | null
+  stdout?: string | null
+  stderr?: string | null
+  compile_output?: string | null
+  cpu_ms: number | null
+  wall_ms?: number | null
+  memory_kb: number | null
+  // submissions (the room's task's tests)
+  task_id?: string
+  score?: number | null
+  max_score?: number | null
+  tests?: TestResult[] | null
+  groups?: GroupResult[] | null
+}
+
+export interface ScorecardCriterion {
+  name: string
+  /** 1 (poor) … 4 (excellent) */
+  rating: number
+  comment: string
+}
+
+export interface Scorecard {
+  author: { id: string; full_name: string }
+  criteria: ScorecardCriterion[]
+  decision: Decision | null
+  summary: string
+  submitted_at: string | null
+  updated_at: string
+}
+
+export interface ScorecardRequest {
+  criteria: ScorecardCriterion[]
+  decision: Decision | null
+  summary: string
+  submit: boolean
+}
+
+export interface HistoryUpdate {
+  at: string
+  author: { id: string; full_name: string | null } | null
+  /** A Yjs update, base64. */
+  update: string
+}
+
 export const API_PREFIX = '/api/v1'
 
 let requestLocale: Locale | undefined
@@ -841,6 +989,36 @@ export const api = {
     request<Report>('GET', `/organisation/applications/${enc(applicationId)}`),
   changeStage: (applicationId: string, body: { stage: Stage; reason: string }) =>
     request<CandidateRow>('POST', `/organisation/applications/${enc(applicationId)}/stage`, body),
+  // --- live interview rooms ---------------------------------------------------
+  rooms: () => request<{ rooms: RoomView[] }>('GET', '/rooms'),
+  createRoom: (body: NewRoomRequest) => request<CreatedRoom>('POST', '/rooms', body),
+  room: (id: string) => request<Room>('GET', `/rooms/${enc(id)}`),
+  joinRoom: (id: string, invite: string) =>
+    request<Room>('POST', `/rooms/${enc(id)}/join`, { invite }),
+  editorToken: (id: string) => request<EditorToken>('POST', `/rooms/${enc(id)}/token`),
+  roomControls: (id: string, body: { editor_locked?: boolean; running_disabled?: boolean }) =>
+    request<Room>('PATCH', `/rooms/${enc(id)}`, body),
+  endRoom: (id: string) => request<Room>('POST', `/rooms/${enc(id)}/end`),
+  addRoomFile: (id: string, body: { file_name: string; language: string }) =>
+    request<{ documents: RoomDocument[] }>('POST', `/rooms/${enc(id)}/documents`, body),
+  roomRun: (id: string, body: { file_name: string; stdin: string; tests: boolean }) =>
+    request<{ id: string }>('POST', `/rooms/${enc(id)}/runs`, body),
+  roomRunResult: (id: string, runId: string) =>
+    request<RoomRun>('GET', `/rooms/${enc(id)}/runs/${enc(runId)}`),
+  roomMessages: (id: string) => request<{ messages: RoomMessage[] }>('GET', `/rooms/${enc(id)}/messages`),
+  sayInRoom: (id: string, body: string) =>
+    request<RoomMessage>('POST', `/rooms/${enc(id)}/messages`, { body }),
+  roomNotes: (id: string) => request<{ messages: RoomMessage[] }>('GET', `/rooms/${enc(id)}/notes`),
+  addRoomNote: (id: string, body: string) =>
+    request<RoomMessage>('POST', `/rooms/${enc(id)}/notes`, { body }),
+  scorecards: (id: string) => request<{ scorecards: Scorecard[] }>('GET', `/rooms/${enc(id)}/scorecards`),
+  saveScorecard: (id: string, body: ScorecardRequest) =>
+    request<Scorecard>('PUT', `/rooms/${enc(id)}/scorecard`, body),
+  documentHistory: (id: string, documentId: string) =>
+    request<{ updates: HistoryUpdate[] }>(
+      'GET',
+      `/rooms/${enc(id)}/documents/${enc(documentId)}/history`,
+    ),
 } as const
 
 /** Where the candidate table of a vacancy can be downloaded as CSV (same filters). */

@@ -30,7 +30,8 @@ export function languageSupport(language: string): Extension {
   }
 }
 
-const theme = EditorView.theme({
+/** The editors' look, in the page's colours. */
+export const editorTheme = EditorView.theme({
   '&': {
     backgroundColor: 'var(--surface)',
     color: 'var(--text)',
@@ -96,7 +97,7 @@ export function CodeEditor({
       extensions: [
         basicSetup,
         keymap.of([indentWithTab]),
-        theme,
+        editorTheme,
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': aria }),
         languageSlot.current.of(languageSupport(lang)),

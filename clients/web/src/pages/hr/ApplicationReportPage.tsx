@@ -28,6 +28,8 @@ import { languageName } from '../../screening/languages'
 import { SubmissionResult } from '../../screening/SubmissionResult'
 import { StageTag, VerdictTag } from '../../screening/tags'
 import { NotFoundPage } from '../NotFoundPage'
+import { NewRoomForm } from '../../rooms/NewRoomForm'
+import { RoomStatusTag } from '../../rooms/format'
 
 /** `/hr/applications/:id`: everything about one candidate's way through one vacancy. */
 export function ApplicationReportPage() {
@@ -158,6 +160,7 @@ function ReportView({ report, onChanged }: { report: Report; onChanged: () => vo
 
         {user && isAuthor(user.role) ? <StageForm report={report} onChanged={onChanged} /> : null}
         <SignalsCard report={report} />
+        <InterviewsCard report={report} onChanged={onChanged} />
 
         <TasksCard report={report} />
         <QuizCard report={report} />
@@ -489,6 +492,68 @@ function TimelineCard({ report }: { report: Report }) {
           ))}
         </ol>
       )}
+    </Card>
+  )
+}
+
+/** The candidate's interview rooms, and a new one for this application ("interview scheduled"). */
+function InterviewsCard({ report, onChanged }: { report: Report; onChanged: () => void }) {
+  const { t } = useTranslation()
+  const fmt = useFormatDate()
+  const applicationId = report.application.application_id
+  const rooms = useResource(() => api.rooms().then((r) => r.rooms.filter((room) => room.application_id === applicationId)), applicationId)
+  const [open, setOpen] = useState(false)
+  const name = report.application.candidate.full_name || report.application.candidate.email
+  return (
+    <Card
+      id="report-interviews"
+      title={t('rooms.interviewsHeading')}
+      testId="report-interviews"
+      actions={
+        <button
+          type="button"
+          className={open ? 'button button--small' : 'button button--small button--primary'}
+          aria-expanded={open}
+          onClick={() => setOpen((o) => !o)}
+          data-testid="schedule-interview"
+        >
+          {open ? t('common.cancel') : t('rooms.scheduleInterview')}
+        </button>
+      }
+    >
+      {open ? (
+        <NewRoomForm
+          id="schedule-room"
+          testId="schedule-room-form"
+          applicationId={applicationId}
+          defaultTitle={t('rooms.interviewTitle', { name, vacancy: report.vacancy.title })}
+          schedule
+          onCreated={() => {
+            rooms.reload()
+            onChanged()
+          }}
+        />
+      ) : null}
+      <ResourceView resource={rooms}>
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted">{t('rooms.noInterviews')}</p>
+          ) : (
+            <ul className="item-list" data-testid="report-rooms">
+              {list.map((room) => (
+                <li key={room.id} className="item" data-testid="report-room" data-room-id={room.id}>
+                  <Link to={`/rooms/${room.id}`}>{room.title}</Link>{' '}
+                  <RoomStatusTag status={room.status} />{' '}
+                  <span className="muted">
+                    {fmt(room.status === 'scheduled' ? room.scheduled_at : (room.ended_at ?? room.started_at))}
+                  </span>{' '}
+                  <Link to={`/rooms/${room.id}/replay`}>{t('rooms.replay')}</Link>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </ResourceView>
     </Card>
   )
 }

@@ -9,6 +9,7 @@ import { useSocketEvent } from '../../socket'
 import { translateOptional } from '../../i18n'
 import { VacancyStatusTag } from '../../screening/tags'
 import { HrNav } from './HrNav'
+import { RoomsSection } from './RoomsSection'
 
 /** The stages shown as columns on the dashboard home; the rest count in "total". */
 const SHOWN: readonly Stage[] = ['started', 'finished', 'passed', 'not_passed', 'interview_scheduled', 'offer']
@@ -73,6 +74,7 @@ export function HrHomePage() {
           )
         }
       </ResourceView>
+      <RoomsSection />
     </div>
   )
 }
