@@ -35,7 +35,8 @@ export function PresenceList({ room, meId }: { room: Room; meId: string }) {
   const now = useNow()
   const duration = useFormatDuration()
   const roleName = useRoomRoleName()
-  const list = people(room)
+  // one's own role is known even when one isn't a seated participant (staff who came in)
+  const list = people(room).map((p) => (p.user_id === meId && p.role === null ? { ...p, role: room.my_role } : p))
   return (
     <section className="card presence" aria-labelledby="presence-heading">
       <div className="card__header">

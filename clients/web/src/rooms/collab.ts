@@ -26,7 +26,7 @@ import {
 import { yUndoManagerKeymap } from 'y-codemirror.next'
 
 /** Distinct, readable cursor colours; a person keeps theirs (picked from their user id). */
-const PALETTE = ['#d9480f', '#2f9e44', '#1971c2', '#ae3ec9', '#e8590c', '#0c8599', '#c2255c', '#5f3dc4', '#66a80f', '#364fc7']
+const PALETTE = ['#d9480f', '#2f9e44', '#1971c2', '#ae3ec9', '#c2255c', '#0c8599', '#66a80f', '#9c5a1c']
 
 export interface CollabUser {
   name: string

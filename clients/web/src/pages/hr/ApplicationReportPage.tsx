@@ -547,7 +547,7 @@ function InterviewsCard({ report, onChanged }: { report: Report; onChanged: () =
                   <span className="muted">
                     {fmt(room.status === 'scheduled' ? room.scheduled_at : (room.ended_at ?? room.started_at))}
                   </span>{' '}
-                  <Link to={`/rooms/${room.id}/replay`}>{t('rooms.replay')}</Link>
+                  {room.status !== 'scheduled' ? <Link to={`/rooms/${room.id}/replay`}>{t('rooms.replay')}</Link> : null}
                 </li>
               ))}
             </ul>

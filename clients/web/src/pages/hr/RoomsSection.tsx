@@ -123,9 +123,11 @@ function RoomRow({ room }: { room: RoomView }) {
         <Link to={`/rooms/${room.id}`} className="button button--small">
           {room.status === 'ended' ? t('rooms.view') : t('rooms.enter')}
         </Link>{' '}
-        <Link to={`/rooms/${room.id}/replay`} className="button button--small" data-testid="room-replay-link">
-          {t('rooms.replay')}
-        </Link>
+        {room.status !== 'scheduled' ? (
+          <Link to={`/rooms/${room.id}/replay`} className="button button--small" data-testid="room-replay-link">
+            {t('rooms.replay')}
+          </Link>
+        ) : null}
       </td>
     </tr>
   )

@@ -201,7 +201,15 @@ function RoomView({
             <span className="tag tag--bare" data-testid="my-role" data-role={room.my_role}>
               {roleName(room.my_role)}
             </span>
-            {room.task ? <span>{t('rooms.withTask', { title: room.task.title })}</span> : null}
+            {room.task ? (
+              staff ? (
+                <Link to={`/hr/tasks/${room.task.id}`} data-testid="room-task">
+                  {t('rooms.withTask', { title: room.task.title })}
+                </Link>
+              ) : (
+                <span data-testid="room-task">{t('rooms.withTask', { title: room.task.title })}</span>
+              )
+            ) : null}
             {room.status === 'scheduled' && room.scheduled_at ? (
               <span>{t('rooms.scheduledFor', { time: fmt(room.scheduled_at) })}</span>
             ) : null}

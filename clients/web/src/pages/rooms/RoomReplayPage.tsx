@@ -280,10 +280,11 @@ function Player({ replay, doc, onReload }: { replay: Replay; doc: RoomDocument; 
             return (
               <div className="replay__track" key={author.id ?? 'unknown'} data-testid="replay-track" data-author-id={author.id ?? ''}>
                 <span className="replay__track-name">
-                  <span className="presence__swatch" style={{ backgroundColor: color }} aria-hidden="true" />
-                  {name}
-                  <span className="muted">
-                    {' '}
+                  <span className="replay__track-who">
+                    <span className="presence__swatch" style={{ backgroundColor: color }} aria-hidden="true" />
+                    {name}
+                  </span>
+                  <span className="replay__track-count muted">
                     {t('rooms.trackChanges', { count: author.changes })}
                     {author.pastes ? ` · ${t('rooms.trackPastes', { count: author.pastes })}` : ''}
                   </span>
