@@ -15,6 +15,8 @@ export default defineConfig(({ mode }) => {
   const proxy: Record<string, ProxyOptions> = {
     '/api': { target },
     '/socket.io': { target, ws: true },
+    // the interview room's shared editor (y-websocket)
+    '/yjs': { target, ws: true },
     '/healthz': { target },
     '/readyz': { target },
     '/metrics': { target },

@@ -10,7 +10,7 @@ import { useDocumentTitle, useResource } from '../../hooks'
 import { useSocketConnected, useSocketEvent } from '../../socket'
 import { collabUser } from '../../rooms/collab'
 import { CollabEditor, type EditorSession, type LinkState } from '../../rooms/CollabEditor'
-import { defaultFileName, FILE_NAME_PATTERN, followLanguage } from '../../rooms/files'
+import { defaultFileName, FILE_NAME_PATTERN } from '../../rooms/files'
 import { RoomStatusTag, useRoomRoleName } from '../../rooms/format'
 import { MessagesPanel, useRoomMessages } from '../../rooms/MessagesPanel'
 import { PresenceList } from '../../rooms/PresenceList'
@@ -445,6 +445,8 @@ function AddFile({ room, onAdded, onChanged }: { room: Room; onAdded: (fileName:
   const firstLanguage = room.documents[0]?.language ?? 'python3'
   const [language, setLanguage] = useState(firstLanguage)
   const [name, setName] = useState('')
+  /** The name this form suggested: it follows the language until the person changes it. */
+  const [suggested, setSuggested] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const languages = useResource(() => api.languages().then((r) => r.languages), open ? 'open' : 'closed')
@@ -478,7 +480,11 @@ function AddFile({ room, onAdded, onChanged }: { room: Room; onAdded: (fileName:
         className="button button--small"
         onClick={() => {
           setOpen(true)
-          setName((current) => current || suggestName(room, language))
+          if (!name || name === suggested) {
+            const suggestion = suggestName(room, language)
+            setName(suggestion)
+            setSuggested(suggestion)
+          }
         }}
         disabled={room.documents.length >= 10}
         data-testid="add-file"
@@ -496,8 +502,13 @@ function AddFile({ room, onAdded, onChanged }: { room: Room; onAdded: (fileName:
         id="add-file-language"
         value={language}
         onChange={(e) => {
-          setLanguage(e.target.value)
-          setName((current) => followLanguage(current, e.target.value))
+          const next = e.target.value
+          setLanguage(next)
+          if (!name.trim() || name === suggested) {
+            const suggestion = suggestName(room, next)
+            setName(suggestion)
+            setSuggested(suggestion)
+          }
         }}
       >
         {(languages.data ?? [{ id: language, name: languageName(language), version: '' }]).map((l) => (
