@@ -113,13 +113,6 @@ export function CollabEditor({
     return () => {
       created.destroy()
       view.current = null
-      const b = binding.current
-      binding.current = null
-      if (b) {
-        b.undo.destroy()
-        b.awareness.destroy()
-        b.ydoc.destroy()
-      }
     }
     // Created once; sessions and options change through the effects below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -203,6 +196,20 @@ export function CollabEditor({
     }
     // `docName` never changes for one editor (the page keys editors by document).
   }, [session, docName])
+
+  // Declared after the session's effect, so on unmount the connection closes before its document goes.
+  useEffect(
+    () => () => {
+      const b = binding.current
+      binding.current = null
+      if (b) {
+        b.undo.destroy()
+        b.awareness.destroy()
+        b.ydoc.destroy()
+      }
+    },
+    [],
+  )
 
   useEffect(() => {
     binding.current?.awareness.setLocalStateField('user', user)
