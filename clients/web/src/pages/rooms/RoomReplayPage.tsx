@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams, useSearchParams } from 'react-router-dom'
-import { api, isApiError, type Room, type RoomDocument } from '../../api'
+import { api, isApiError, type HistoryUpdate, type Room, type RoomDocument } from '../../api'
+import { useAuth } from '../../auth'
 import { InlineError, ResourceView } from '../../components/Card'
 import { useFormatDate } from '../../format'
 import { useDocumentTitle, useResource } from '../../hooks'
@@ -76,7 +77,12 @@ function ReplayOfRoom({ room }: { room: Room }) {
 
 function FileReplay({ room, doc }: { room: Room; doc: RoomDocument }) {
   const { t } = useTranslation()
-  const history = useResource(() => api.documentHistory(room.id, doc.id).then((r) => buildReplay(r.updates)), doc.id)
+  const { user } = useAuth()
+  const me = user ? { user_id: user.id, full_name: user.full_name || user.email } : null
+  const history = useResource(
+    () => api.documentHistory(room.id, doc.id).then((r) => buildReplay(withNames(r.updates, room, me))),
+    doc.id,
+  )
   if (history.error && !history.data) return <InlineError error={history.error} onRetry={history.reload} />
   if (!history.data) {
     return (
@@ -93,6 +99,23 @@ function FileReplay({ room, doc }: { room: Room; doc: RoomDocument }) {
     )
   }
   return <Player replay={history.data} doc={doc} onReload={history.reload} />
+}
+
+/** The history names only seated participants; other staff who typed are named from the room's presence. */
+function withNames(
+  updates: HistoryUpdate[],
+  room: Room,
+  me: { user_id: string; full_name: string } | null,
+): HistoryUpdate[] {
+  const names = new Map<string, string>()
+  if (me) names.set(me.user_id, me.full_name)
+  for (const p of room.presence) names.set(p.user_id, p.full_name)
+  for (const p of room.participants) names.set(p.user_id, p.full_name)
+  return updates.map((u) =>
+    u.author && !u.author.full_name && names.has(u.author.id)
+      ? { ...u, author: { id: u.author.id, full_name: names.get(u.author.id) ?? null } }
+      : u,
+  )
 }
 
 function Player({ replay, doc, onReload }: { replay: Replay; doc: RoomDocument; onReload: () => void }) {
