@@ -155,6 +155,7 @@ function ScorecardForm({ roomId, saved, onSaved }: { roomId: string; saved: Scor
       <FormError message={error} />
       <fieldset disabled={final} className="scorecard-form__fields">
         <legend className="visually-hidden">{t('rooms.criteria')}</legend>
+        <div className="table-wrap">
         <table className="table table--compact scorecard-table">
           <thead>
             <tr>
@@ -223,6 +224,7 @@ function ScorecardForm({ roomId, saved, onSaved }: { roomId: string; saved: Scor
             ))}
           </tbody>
         </table>
+        </div>
         <p className="muted scorecard-form__scale">{t('rooms.ratingScale')}</p>
         <button
           type="button"
