@@ -8,7 +8,7 @@ WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
                $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/package.json \
                $(wildcard $(WEB)/tsconfig*.json)
 
-.PHONY: run test install install-test web lint format bench test-tools clean
+.PHONY: run test install install-test web collab-clients lint format bench test-tools clean
 
 run: install web
 	$(BIN)/sobes migrate
@@ -17,7 +17,7 @@ run: install web
 	fi
 	SOBES_LOG_FORMAT=$${SOBES_LOG_FORMAT:-text} $(BIN)/sobes serve
 
-test: install-test web test-tools
+test: install-test web collab-clients test-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -54,6 +54,15 @@ $(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json
 
 $(WEB)/dist/index.html: $(WEB)/node_modules/.package-lock.json $(WEB_SOURCES)
 	cd $(WEB) && npm run --silent build
+
+# Real Yjs clients (y-websocket 1.5 and 3.x) and y-websocket's reference server, for
+# tests/test_yjs_interop.py and bench/collab.py.
+COLLAB := tests/collab
+collab-clients: $(COLLAB)/node_modules/.package-lock.json
+
+$(COLLAB)/node_modules/.package-lock.json: $(COLLAB)/package-lock.json
+	@command -v npm >/dev/null || { echo "the Yjs interop tests need Node.js 20+ and npm"; exit 1; }
+	cd $(COLLAB) && npm ci --no-audit --no-fund --loglevel=error
 
 # What the tests drive, as Debian packages: Chromium (browser tests), HAProxy (cluster test),
 # bubblewrap and the six languages' toolchains (judge tests). Installed when missing and we may.

@@ -15,6 +15,8 @@ from server.accounts import sessions
 from server.accounts.access import ACCESS_ATTRIBUTE
 from server.api import API_PREFIX, register_api
 from server.bus import open_bus
+from server.collab import blueprint as collab_blueprint
+from server.collab import close_collab, open_collab
 from server.errors import install_error_handlers
 from server.health import blueprint as health_blueprint
 from server.judging import JudgeWorkers, open_queue
@@ -26,6 +28,7 @@ from server.realtime import (
     emit_events,
     install_handlers,
 )
+from server.room_events import install_room_handlers, refresh_presence
 from server.runtime import Runtime
 from server.settings import Settings
 from server.storage.database import Database
@@ -65,9 +68,11 @@ def create_app(settings: Settings | None = None) -> Quart:
     install_error_handlers(app)
     app.register_blueprint(health_blueprint)
     register_api(app)
+    app.register_blueprint(collab_blueprint)
     app.register_blueprint(web_blueprint)
     _require_declared_access(app)
     install_handlers(sio, rt)
+    install_room_handlers(sio, rt)
 
     @app.before_request
     async def _before() -> None:
@@ -85,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         rt.db = await Database.open(settings)
         rt.bus = open_bus(settings)
         rt.queue = open_queue(settings)
+        await open_collab(app)
         if settings.in_process_judge_workers:
 
             async def notify(room: str, payload: dict) -> None:
@@ -98,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         background.append(asyncio.create_task(_sweep_expired_sessions(rt)))
         background.append(asyncio.create_task(disconnect_ended_sessions(rt)))
         background.append(asyncio.create_task(_close_expired_attempts(rt)))
+        background.append(asyncio.create_task(refresh_presence(rt)))
         log.info(
             "node ready",
             extra={"database": "embedded" if rt.db.embedded else "external", "bus": rt.bus.kind},
@@ -105,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Quart:
 
     @app.after_serving
     async def _close() -> None:
+        await close_collab(app)
         if rt.judge_workers is not None:
             await rt.judge_workers.close()
         for task in background:

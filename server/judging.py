@@ -55,6 +55,7 @@ async def submit_run(
     task_id: uuid.UUID | None = None,
     attempt_id: uuid.UUID | None = None,
     samples_only: bool = False,
+    room_id: uuid.UUID | None = None,
     guard: Callable[[asyncpg.Connection], Awaitable[object]] | None = None,
 ) -> uuid.UUID:
     """Store a run (or, with ``task_id``, a submission) and queue it.
@@ -68,8 +69,8 @@ async def submit_run(
         job_id = await conn.fetchval(
             """
             INSERT INTO judge_jobs (kind, lane, user_id, language, source, stdin, limits, task_id,
-                                    attempt_id, samples_only)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id
+                                    attempt_id, samples_only, room_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id
             """,
             "submission" if task_id else "run",
             lane,
@@ -81,6 +82,7 @@ async def submit_run(
             task_id,
             attempt_id,
             samples_only,
+            room_id,
         )
     try:
         await queue.put(lane, str(job_id))
@@ -115,7 +117,7 @@ def run_view(row: asyncpg.Record) -> dict[str, Any]:
 
 
 _RUN_QUERY = """
-    SELECT j.id, j.status, j.language, j.created_at, j.user_id, r.result
+    SELECT j.id, j.status, j.language, j.created_at, j.user_id, j.room_id, r.result
     FROM judge_jobs j LEFT JOIN judge_results r ON r.job_id = j.id
     WHERE j.id = $1 AND j.kind = 'run'
 """
@@ -131,7 +133,7 @@ async def get_run(db: Database, job_id: uuid.UUID, user_id: uuid.UUID) -> dict[s
 
 _SUBMISSION_QUERY = """
     SELECT j.id, j.status, j.language, j.created_at, j.user_id, j.task_id, j.attempt_id,
-           j.samples_only, r.result
+           j.samples_only, j.room_id, r.result
     FROM judge_jobs j LEFT JOIN judge_results r ON r.job_id = j.id
     WHERE j.id = $1 AND j.kind = 'submission'
 """
@@ -185,6 +187,11 @@ class RunHandler:
         if stored is None or row is None:
             return
         await self.notify(user_room(row["user_id"]), {"event": event, **view(row)})
+        if row["room_id"] is not None:
+            # A run in an interview room: everyone in the room sees its output.
+            payload = {"event": "room.run.finished", "room_id": str(row["room_id"]),
+                       "kind": kind, **view(row)}  # fmt: skip
+            await self.notify(f"room:{row['room_id']}", payload)
         if kind == "submission" and row["attempt_id"] is not None and not row["samples_only"]:
             from server.screening.attempts import submission_judged
 

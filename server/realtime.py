@@ -109,6 +109,9 @@ def install_handlers(sio: socketio.AsyncServer, rt: Runtime) -> None:
     @sio.event
     async def disconnect(sid: str, reason: Any = None) -> None:
         rt.metrics.socketio_connections.dec()
+        from server.room_events import connection_closed
+
+        await connection_closed(rt, sid)
 
 
 async def emit_events(sio: socketio.AsyncServer, events: list[tuple[str, dict[str, Any]]]) -> None:

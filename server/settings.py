@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     judge_claim_idle_ms: int = Field(default=120_000, ge=100)
     judge_max_attempts: int = Field(default=3, ge=1, le=20)
     attempt_sweep_s: float = Field(default=5.0, gt=0, le=300)
+    # the live room's editor: how often streams are compacted into PostgreSQL, how long an
+    # unused document stays in memory, and when a silent awareness state counts as gone
+    collab_compact_interval_s: float = Field(default=2.0, gt=0, le=300)
+    collab_release_grace_s: float = Field(default=5.0, ge=0, le=3600)
+    collab_awareness_timeout_s: float = Field(default=30.0, gt=0, le=3600)
     db_pool_min: int = Field(default=2, ge=0)
     db_pool_max: int = Field(default=20, ge=1)
     db_timeout_s: float = Field(default=5.0, gt=0)

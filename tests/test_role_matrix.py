@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from server import rooms
 from server.accounts import organisations, passwords, users
 from server.accounts.roles import Role
 from server.screening.attempts import start_attempt
@@ -43,6 +44,7 @@ ADMIN = (401, 403, 403, 403, 200)
 CANDIDATE_ONLY = (401, 200, 403, 403, 403)
 AUTHORS = (401, 403, 403, 200, 200)
 AUTHORS_CREATE = (401, 403, 403, 201, 201)
+ROOM_INTERVIEWERS = (401, 403, 200, 403, 200)
 
 MATRIX = [
     Case("GET", "/healthz", everyone(200)),
@@ -289,7 +291,105 @@ MATRIX = [
         path=lambda ctx: f"/api/v1/organisation/applications/{ctx['application_id']}/stage",
         body=lambda _: {"stage": "rejected", "reason": "matrix test"},
     ),
+    # Interview rooms: the candidate is the one who joined this room with its invite; staff
+    # of the organisation are interviewers (interviewer, admin) or observers (hr).
+    # The editor's WebSocket: plain HTTP is refused to everyone; the token decides access
+    # (tests/test_collab.py), not the session.
+    Case(
+        "GET", "/yjs/<path:doc_name>", everyone(404), path=lambda c: f"/yjs/{c['room_id']}/main.py"
+    ),
+    Case("GET", "/api/v1/rooms", STAFF),
+    Case("POST", "/api/v1/rooms", (401, 403, 201, 201, 201), body=lambda _: {"title": "Pair"}),
+    Case("GET", "/api/v1/rooms/<uuid:room_id>", SIGNED_IN, path=lambda c: _room(c)),
+    Case(
+        "POST",
+        "/api/v1/rooms/<uuid:room_id>/join",
+        SIGNED_IN,
+        path=lambda c: _room(c, "/join"),
+        body=lambda c: {"invite": c["invite"]},
+    ),
+    Case(
+        "POST", "/api/v1/rooms/<uuid:room_id>/token", SIGNED_IN, path=lambda c: _room(c, "/token")
+    ),
+    Case(
+        "PATCH",
+        "/api/v1/rooms/<uuid:room_id>",
+        ROOM_INTERVIEWERS,
+        path=lambda c: _room(c),
+        body=lambda _: {"editor_locked": True},
+    ),
+    Case(
+        "POST",
+        "/api/v1/rooms/<uuid:room_id>/end",
+        ROOM_INTERVIEWERS,
+        path=lambda c: _room(c, "/end"),
+    ),
+    Case(
+        "POST",
+        "/api/v1/rooms/<uuid:room_id>/documents",
+        (401, 201, 201, 403, 201),
+        path=lambda c: _room(c, "/documents"),
+        body=lambda _: {"file_name": f"f{uuid.uuid4().hex[:8]}.py", "language": "python3"},
+    ),
+    # The matrix room's file is empty: writers get past the role check to a 422.
+    Case(
+        "POST",
+        "/api/v1/rooms/<uuid:room_id>/runs",
+        (401, 422, 422, 403, 422),
+        path=lambda c: _room(c, "/runs"),
+        body=lambda _: {"file_name": "main.py"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/rooms/<uuid:room_id>/runs/<uuid:run_id>",
+        (401, 404, 404, 404, 404),
+        path=lambda c: _room(c, f"/runs/{uuid.uuid4()}"),
+    ),
+    Case(
+        "GET",
+        "/api/v1/rooms/<uuid:room_id>/messages",
+        SIGNED_IN,
+        path=lambda c: _room(c, "/messages"),
+    ),
+    Case(
+        "POST",
+        "/api/v1/rooms/<uuid:room_id>/messages",
+        (401, 201, 201, 403, 201),
+        path=lambda c: _room(c, "/messages"),
+        body=lambda _: {"body": "hello"},
+    ),
+    Case("GET", "/api/v1/rooms/<uuid:room_id>/notes", STAFF, path=lambda c: _room(c, "/notes")),
+    Case(
+        "POST",
+        "/api/v1/rooms/<uuid:room_id>/notes",
+        (401, 403, 201, 403, 201),
+        path=lambda c: _room(c, "/notes"),
+        body=lambda _: {"body": "private"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/rooms/<uuid:room_id>/scorecards",
+        STAFF,
+        path=lambda c: _room(c, "/scorecards"),
+    ),
+    Case(
+        "PUT",
+        "/api/v1/rooms/<uuid:room_id>/scorecard",
+        ROOM_INTERVIEWERS,
+        path=lambda c: _room(c, "/scorecard"),
+        body=lambda _: {"summary": "draft"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/rooms/<uuid:room_id>/documents/<uuid:document_id>/history",
+        STAFF,
+        path=lambda c: _room(c, f"/documents/{c['document_id']}/history"),
+    ),
 ]
+
+
+def _room(ctx: dict[str, Any], rest: str = "") -> str:
+    return f"/api/v1/rooms/{ctx['room_id']}{rest}"
 
 
 @pytest.fixture
@@ -388,6 +488,7 @@ async def _screening_content(conn, organisation_id, task_id, candidate_email):
         task_id,
     )
     candidate_id = await conn.fetchval("SELECT id FROM users WHERE email = $1", candidate_email)
+    room = await _room_with_candidate(conn, organisation_id, candidate_id)
     attempt_id, _, _ = await start_attempt(conn, vacancy_id, candidate_id, datetime.now(UTC))
     application_id = await conn.fetchval(
         "SELECT application_id FROM attempts WHERE id = $1", attempt_id
@@ -398,7 +499,27 @@ async def _screening_content(conn, organisation_id, task_id, candidate_email):
         "vacancy_id": vacancy_id,
         "attempt_id": attempt_id,
         "application_id": application_id,
+        **room,
     }
+
+
+async def _room_with_candidate(conn, organisation_id, candidate_id):
+    """A room made by the organisation's interviewer, the candidate seated by the invite."""
+    interviewer = await conn.fetchval(
+        "SELECT id FROM users WHERE organisation_id = $1 AND role = 'interviewer' LIMIT 1",
+        organisation_id,
+    )
+    creator = await users.get_user(conn, interviewer)
+    room_id, invite = await rooms.create_room(
+        conn, creator=creator, title="Matrix room", files=[("main.py", "python3")]
+    )
+    await conn.execute(
+        "INSERT INTO room_participants (room_id, user_id, role) VALUES ($1, $2, 'candidate')",
+        room_id,
+        candidate_id,
+    )
+    document_id = await conn.fetchval("SELECT id FROM room_documents WHERE room_id = $1", room_id)
+    return {"room_id": room_id, "invite": invite, "document_id": document_id}
 
 
 async def client_for(node, people, who: str):

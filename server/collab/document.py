@@ -1,0 +1,216 @@
+"""One open document on one node: its pycrdt ``Doc``, its local connections and awareness.
+
+Every local connection of a document shares this instance. What a writable client sends is
+appended to the stream first and only then applied here and relayed to the other local
+connections; other nodes get it by reading the stream (``CollabEngine``'s reader), and apply
+it through ``apply_remote``. The ``Doc`` is a cache of the stream and the snapshot: it is never
+written anywhere itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import TYPE_CHECKING
+
+from pycrdt import Doc, Text, get_state, merge_updates
+
+from server.collab import protocol
+from server.collab.awareness import AwarenessTable
+from server.collab.connection import MAX_AWARENESS_BYTES, CloseCode, Connection
+from server.collab.protocol import MessageType, ProtocolError, SyncType
+from server.collab.stream import START, StreamEntry, later, parse_id
+
+if TYPE_CHECKING:
+    from server.collab.engine import CollabEngine
+
+log = logging.getLogger("sobes.collab")
+
+# y-codemirror.next binds ``ydoc.getText('codemirror')`` by convention.
+TEXT_FIELD = "codemirror"
+EMPTY_UPDATE = b"\x00\x00"
+
+
+class MessageTooBig(ProtocolError):
+    """A message over one of the size limits."""
+
+
+class StreamUnavailable(Exception):
+    """An update could not be appended to the stream, so it was not accepted."""
+
+
+def text_of(doc: Doc) -> str:
+    return str(doc.get(TEXT_FIELD, type=Text))
+
+
+class Document:
+    def __init__(
+        self, engine: CollabEngine, name: str, document_id: uuid.UUID, room_id: uuid.UUID
+    ) -> None:
+        self.engine = engine
+        self.name = name
+        self.document_id = document_id
+        self.room_id = room_id
+        self.ydoc: Doc = Doc()
+        self.connections: set[Connection] = set()
+        self.awareness = AwarenessTable()
+        self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        # the last stream entry this instance has read (the reader continues after it)
+        self.position = START
+        # the last entry of ours appended (not read back yet, perhaps)
+        self.committed = START
+        # the last entry known to be in the PostgreSQL snapshot
+        self.compacted = START
+        # connections, plus handlers waiting for the load
+        self.holders = 0
+
+    def __repr__(self) -> str:
+        return f"<Document {self.name}>"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.ready.done() and not self.ready.cancelled() and self.ready.exception() is None
+
+    @property
+    def dirty(self) -> bool:
+        return parse_id(later(self.position, self.committed)) > parse_id(self.compacted)
+
+    def text(self) -> str:
+        return text_of(self.ydoc)
+
+    # -- connections ------------------------------------------------------------------------
+
+    def join(self, conn: Connection) -> None:
+        """Greet a new connection as the reference server does: our sync step 1 (so the client
+        sends what we lack), then every awareness state we know."""
+        self.connections.add(conn)
+        conn.send(protocol.sync_step1(self.ydoc.get_state()))
+        states = self.awareness.states()
+        if states:
+            conn.send(protocol.awareness_message(protocol.encode_awareness(states)))
+
+    def leave(self, conn: Connection) -> None:
+        """Forget a closed connection and remove, for everyone, the awareness it announced."""
+        self.connections.discard(conn)
+        removed = self.awareness.remove_owned_by(conn)
+        if removed:
+            update = protocol.encode_awareness(removed)
+            self.relay(protocol.awareness_message(update))
+            self.engine.publish_awareness(self, update)
+
+    def relay(self, message: bytes, exclude: Connection | None = None) -> None:
+        for conn in self.connections:
+            if conn is not exclude:
+                conn.send(message)
+
+    # -- messages from a local client -------------------------------------------------------
+
+    async def receive(self, conn: Connection, data: bytes) -> None:
+        message = protocol.parse_message(data)
+        if message.type == MessageType.SYNC:
+            if message.sync_type == SyncType.STEP1:
+                conn.send(protocol.sync_step2(self._update_for(message.payload)))
+                return
+            await self._write(conn, message.payload, message.sync_type == SyncType.STEP2)
+        elif message.type == MessageType.AWARENESS:
+            self._awareness_from(conn, message.payload)
+        elif message.type == MessageType.QUERY_AWARENESS:
+            conn.send(
+                protocol.awareness_message(protocol.encode_awareness(self.awareness.states()))
+            )
+        # Other types (auth, custom ones) are ignored, as the reference server does.
+
+    def _update_for(self, state_vector: bytes) -> bytes:
+        protocol.decode_state_vector(state_vector)
+        try:
+            return self.ydoc.get_update(state_vector)
+        except ValueError as exc:
+            raise ProtocolError("bad state vector") from exc
+
+    async def _write(self, conn: Connection, update: bytes, is_step2: bool) -> None:
+        if update == EMPTY_UPDATE:
+            return
+        if not self.engine.may_write(conn.grant):
+            # Dropped: never applied, relayed or stored. The client keeps it locally.
+            conn.dropped_writes = True
+            return
+        try:
+            get_state(update)  # decodes the whole update: a malformed one never reaches the stream
+        except ValueError as exc:
+            raise ProtocolError("not a Yjs update") from exc
+        if is_step2 and self._adds_nothing(update):
+            return
+        await self.engine.run_to_end(self._commit(conn, update))
+        if conn.dropped_writes:
+            # It may write again: ask for what it wrote while it could not.
+            conn.dropped_writes = False
+            conn.send(protocol.sync_step1(self.ydoc.get_state()))
+
+    def _adds_nothing(self, update: bytes) -> bool:
+        """True if the update only repeats deletions we have (a reconnecting client's step 2
+        always carries its whole delete set). Equal merged bytes prove it; anything else is
+        treated as new, which costs one redundant entry at worst."""
+        try:
+            deletions = self.ydoc.get_update(self.ydoc.get_state())
+            return merge_updates(deletions, update) == deletions
+        except ValueError:
+            return False
+
+    async def _commit(self, conn: Connection, update: bytes) -> None:
+        engine = self.engine
+        try:
+            entry_id = await engine.stream.append(
+                self.name, update, str(conn.grant.user_id), engine.instance, engine.now_ms()
+            )
+        except Exception as exc:
+            raise StreamUnavailable(str(exc)) from exc
+        self.committed = later(self.committed, entry_id)
+        self._apply(update, entry_id)
+        self.relay(protocol.sync_update(update), exclude=conn)
+
+    def _apply(self, update: bytes, entry_id: str) -> bool:
+        try:
+            self.ydoc.apply_update(update)
+        except Exception:
+            log.error("could not apply entry %s to %s", entry_id, self.name, exc_info=True)
+            return False
+        return True
+
+    def _awareness_from(self, conn: Connection, payload: bytes) -> None:
+        if len(payload) > MAX_AWARENESS_BYTES:
+            raise MessageTooBig("awareness update too big")
+        accepted = self.awareness.apply(protocol.decode_awareness(payload), conn)
+        if accepted:
+            update = protocol.encode_awareness(accepted)
+            # Everyone, the sender included (see AwarenessTable.apply).
+            self.relay(protocol.awareness_message(update))
+            self.engine.publish_awareness(self, update)
+
+    # -- from other nodes ---------------------------------------------------------------------
+
+    def apply_remote(self, entry: StreamEntry) -> None:
+        if self._apply(entry.update, entry.id):
+            self.relay(protocol.sync_update(entry.update))
+
+    def awareness_from_node(self, node: str, update: bytes) -> None:
+        try:
+            entries = protocol.decode_awareness(update)
+        except ProtocolError:
+            log.warning("bad awareness update from node %s for %s", node, self.name)
+            return
+        accepted = self.awareness.apply(entries, node)
+        if accepted:
+            self.relay(protocol.awareness_message(protocol.encode_awareness(accepted)))
+
+    def local_awareness(self) -> list[protocol.AwarenessEntry]:
+        return self.awareness.states(lambda owner: isinstance(owner, Connection))
+
+    def sweep_awareness(self, silent_for_s: float) -> None:
+        removed = self.awareness.sweep(silent_for_s)
+        if removed:
+            self.relay(protocol.awareness_message(protocol.encode_awareness(removed)))
+
+    def close_all(self, code: int = CloseCode.RESTART, reason: str = "server restarting") -> None:
+        for conn in list(self.connections):
+            conn.close(code, reason)

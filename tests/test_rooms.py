@@ -1,0 +1,320 @@
+"""Interview rooms through the API and Socket.IO: seats, roles, controls, chat, private notes,
+scorecards, presence, and the end of an interview."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from server.accounts.roles import Role
+from tests.conftest import http_login, live_server, serving, sign_in
+from tests.test_screening import Http, listen, until
+
+
+async def open_room(client, **extra):
+    made = await client.post(
+        "/api/v1/rooms",
+        json={"title": "Live coding", "files": [{"file_name": "main.py", "language": "python3"}]}
+        | extra,
+    )
+    assert made.status_code == 201, await made.get_data(as_text=True)
+    room = await made.get_json()
+    invite = room["join_link"].split("invite=", 1)[1]
+    return room, invite
+
+
+@pytest.fixture
+def settings(make_settings):
+    return make_settings(judge_workers=0)
+
+
+async def test_an_instant_room_and_its_seats(settings, make_account):
+    interviewer = await make_account(Role.INTERVIEWER, organisation="Rooms Inc")
+    hr = await make_account(Role.HR, organisation="Rooms Inc")
+    rival = await make_account(Role.INTERVIEWER, organisation="Rooms Rival")
+    candidate = await make_account(Role.CANDIDATE)
+    latecomer = await make_account(Role.CANDIDATE)
+    async with serving(settings) as node:
+        staff = await sign_in(node, interviewer)
+        room, invite = await open_room(staff)
+        assert room["my_role"] == "interviewer" and room["status"] == "open"
+        assert room["join_link"].startswith(f"/rooms/{room['id']}/join?invite=")
+        assert [d["name"] for d in room["documents"]] == [f"{room['id']}/main.py"]
+
+        guest = await sign_in(node, candidate)
+        assert (await guest.get(f"/api/v1/rooms/{room['id']}")).status_code == 404
+        wrong = await guest.post(f"/api/v1/rooms/{room['id']}/join", json={"invite": "x" * 20})
+        assert wrong.status_code == 404
+        joined = await guest.post(f"/api/v1/rooms/{room['id']}/join", json={"invite": invite})
+        assert joined.status_code == 200 and (await joined.get_json())["my_role"] == "candidate"
+        again = await guest.post(f"/api/v1/rooms/{room['id']}/join", json={"invite": invite})
+        assert again.status_code == 200  # the same person may come back
+        other = await sign_in(node, latecomer)
+        taken = await other.post(f"/api/v1/rooms/{room['id']}/join", json={"invite": invite})
+        assert taken.status_code == 409
+        assert (await taken.get_json())["error"]["code"] == "seat_taken"
+
+        observer = await sign_in(node, hr)
+        seen = await (await observer.get(f"/api/v1/rooms/{room['id']}")).get_json()
+        assert seen["my_role"] == "observer"
+        assert {p["role"] for p in seen["participants"]} == {"interviewer", "candidate"}
+        outsider = await sign_in(node, rival)
+        assert (await outsider.get(f"/api/v1/rooms/{room['id']}")).status_code == 404
+
+        # Controls are the interviewer's.
+        for client in (guest, observer):
+            refused = await client.patch(
+                f"/api/v1/rooms/{room['id']}", json={"editor_locked": True}
+            )
+            assert refused.status_code == 403
+        locked = await staff.patch(
+            f"/api/v1/rooms/{room['id']}", json={"editor_locked": True, "running_disabled": True}
+        )
+        body = await locked.get_json()
+        assert body["editor_locked"] and body["running_disabled"]
+
+        # Chat: the candidate and the interviewers write; observers read.
+        said = await guest.post(f"/api/v1/rooms/{room['id']}/messages", json={"body": "hello"})
+        assert said.status_code == 201
+        muted = await observer.post(f"/api/v1/rooms/{room['id']}/messages", json={"body": "hi"})
+        assert muted.status_code == 403
+        chat = await (await observer.get(f"/api/v1/rooms/{room['id']}/messages")).get_json()
+        assert [m["body"] for m in chat["messages"]] == ["hello"]
+
+        # Notes: interviewers write, staff read, the candidate never.
+        noted = await staff.post(f"/api/v1/rooms/{room['id']}/notes", json={"body": "strong"})
+        assert noted.status_code == 201
+        assert (await guest.get(f"/api/v1/rooms/{room['id']}/notes")).status_code == 403
+        assert (
+            await observer.post(f"/api/v1/rooms/{room['id']}/notes", json={"body": "x"})
+        ).status_code == 403
+        listed = await (await observer.get(f"/api/v1/rooms/{room['id']}/notes")).get_json()
+        assert [n["body"] for n in listed["messages"]] == ["strong"]
+
+        # The scorecard: saved as a draft, submitted once, read by HR; never by the candidate.
+        draft = await staff.put(
+            f"/api/v1/rooms/{room['id']}/scorecard",
+            json={"criteria": [{"name": "Problem solving", "rating": 3}], "summary": "so far"},
+        )
+        assert draft.status_code == 200 and (await draft.get_json())["submitted_at"] is None
+        undecided = await staff.put(f"/api/v1/rooms/{room['id']}/scorecard", json={"submit": True})
+        assert (await undecided.get_json())["error"]["code"] == "decision_required"
+        final = await staff.put(
+            f"/api/v1/rooms/{room['id']}/scorecard",
+            json={
+                "criteria": [{"name": "Problem solving", "rating": 4, "comment": "clean"}],
+                "decision": "hire",
+                "summary": "Solid.",
+                "submit": True,
+            },
+        )
+        assert (await final.get_json())["submitted_at"] is not None
+        changed = await staff.put(
+            f"/api/v1/rooms/{room['id']}/scorecard", json={"decision": "no_hire"}
+        )
+        assert changed.status_code == 409
+        cards = await (await observer.get(f"/api/v1/rooms/{room['id']}/scorecards")).get_json()
+        assert [c["decision"] for c in cards["scorecards"]] == ["hire"]
+        assert (await guest.get(f"/api/v1/rooms/{room['id']}/scorecards")).status_code == 403
+
+        ended = await staff.post(f"/api/v1/rooms/{room['id']}/end")
+        assert (await ended.get_json())["status"] == "ended"
+        late = await other.post(f"/api/v1/rooms/{room['id']}/join", json={"invite": invite})
+        assert late.status_code == 409
+
+
+async def test_a_room_for_an_application_moves_its_stage(settings, make_account):
+    from tests.test_screening import author
+
+    hr = await make_account(Role.HR, organisation="Stage Rooms")
+    interviewer = await make_account(Role.INTERVIEWER, organisation="Stage Rooms")
+    candidate = await make_account(Role.CANDIDATE)
+    async with serving(settings) as node:
+        made = await author(await sign_in(node, hr))
+        client = await sign_in(node, candidate)
+        await client.post(f"/api/v1/vacancies/{made['vacancy_id']}/attempts")
+        staff = await sign_in(node, interviewer)
+        table = await (
+            await staff.get(f"/api/v1/organisation/vacancies/{made['vacancy_id']}/candidates")
+        ).get_json()
+        application_id = table["candidates"][0]["application_id"]
+        room, _ = await open_room(staff, application_id=application_id)
+        assert room["application_id"] == application_id
+        report = f"/api/v1/organisation/applications/{application_id}"
+        assert (await (await staff.get(report)).get_json())["application"]["stage"] == (
+            "interview_scheduled"
+        )
+        await staff.post(f"/api/v1/rooms/{room['id']}/end")
+        assert (await (await staff.get(report)).get_json())["application"]["stage"] == (
+            "interviewed"
+        )
+
+
+async def listener(base_url: str, cookie: str, room_id: str):
+    client, heard = await listen(base_url, cookie)
+    answer = await client.call("room.enter", {"room_id": room_id}, timeout=5)
+    return client, heard, answer
+
+
+async def test_notes_never_reach_the_candidates_socket_and_presence_is_live(
+    make_settings, make_account
+):
+    interviewer = await make_account(Role.INTERVIEWER, organisation="Socket Rooms")
+    hr = await make_account(Role.HR, organisation="Socket Rooms")
+    candidate = await make_account(Role.CANDIDATE)
+    stranger = await make_account(Role.CANDIDATE)
+    async with live_server(make_settings(judge_workers=0)) as base_url:
+        staff_cookie = await http_login(base_url, interviewer)
+        staff = Http(base_url, staff_cookie)
+        status, room = await staff.call("POST", "/api/v1/rooms", {"title": "Sockets", "files": []})
+        assert status == 201
+        invite = room["join_link"].split("invite=", 1)[1]
+        cand_cookie = await http_login(base_url, candidate)
+        cand = Http(base_url, cand_cookie)
+        status, _ = await cand.call("POST", f"/api/v1/rooms/{room['id']}/join", {"invite": invite})
+        assert status == 200
+        hr_http = Http(base_url, await http_login(base_url, hr))
+        sockets = []
+        try:
+            staff_socket, staff_heard, answer = await listener(base_url, staff_cookie, room["id"])
+            sockets.append(staff_socket)
+            assert answer == {"ok": True, "role": "interviewer"}
+            cand_socket, cand_heard, answer = await listener(base_url, cand_cookie, room["id"])
+            sockets.append(cand_socket)
+            assert answer == {"ok": True, "role": "candidate"}
+            stranger_cookie = await http_login(base_url, stranger)
+            odd_socket, odd_heard, answer = await listener(base_url, stranger_cookie, room["id"])
+            sockets.append(odd_socket)
+            assert answer["error"]["code"] == "not_found"  # not let into the room's channels
+
+            status, listed = await hr_http.call("GET", "/api/v1/rooms")
+            (live,) = [r for r in listed["rooms"] if r["id"] == room["id"]]
+            assert {p["full_name"] for p in live["presence"]} == {
+                "Test Interviewer",
+                "Test Candidate",
+            }
+            assert all(p["since"] for p in live["presence"])
+
+            await staff.call("POST", f"/api/v1/rooms/{room['id']}/notes", {"body": "secret"})
+            await staff.call("POST", f"/api/v1/rooms/{room['id']}/messages", {"body": "public"})
+            await until(lambda: any(e == "room.chat" for e, _ in cand_heard), timeout=5)
+            await until(lambda: any(e == "room.note" for e, _ in staff_heard), timeout=5)
+            await asyncio.sleep(0.3)
+            assert "room.note" not in {e for e, _ in cand_heard}
+            assert "secret" not in str(cand_heard)
+            assert not [e for e, _ in odd_heard if e.startswith("room.")]
+
+            await cand_socket.disconnect()
+            sockets.remove(cand_socket)
+
+            async def candidate_gone():
+                _, now = await hr_http.call("GET", "/api/v1/rooms")
+                (r,) = [r for r in now["rooms"] if r["id"] == room["id"]]
+                return {p["full_name"] for p in r["presence"]} == {"Test Interviewer"}
+
+            for _ in range(50):
+                if await candidate_gone():
+                    break
+                await asyncio.sleep(0.1)
+            assert await candidate_gone()
+        finally:
+            for client in sockets:
+                await client.disconnect()
+            for http in (staff, cand, hr_http):
+                await http.close()
+
+
+async def test_runs_in_a_room_reach_everyone_and_the_history_keeps_the_edits(
+    make_settings, make_account, database_url
+):
+    from tests.test_collab import YClient
+    from tests.test_submissions import make_task
+
+    interviewer = await make_account(Role.INTERVIEWER, organisation="Run Rooms")
+    candidate = await make_account(Role.CANDIDATE)
+    settings = make_settings(judge_workers=1)
+    task_id = await make_task(database_url, interviewer.organisation_id)
+    async with live_server(settings) as base_url:
+        staff_cookie = await http_login(base_url, interviewer)
+        cand_cookie = await http_login(base_url, candidate)
+        staff, cand = Http(base_url, staff_cookie), Http(base_url, cand_cookie)
+        status, room = await staff.call(
+            "POST",
+            "/api/v1/rooms",
+            {"title": "Runs", "task_id": str(task_id),
+             "files": [{"file_name": "main.py", "language": "python3"}]},
+        )  # fmt: skip
+        assert status == 201
+        invite = room["join_link"].split("invite=", 1)[1]
+        await cand.call("POST", f"/api/v1/rooms/{room['id']}/join", {"invite": invite})
+        staff_socket, staff_heard, _ = await listener(base_url, staff_cookie, room["id"])
+        cand_socket, cand_heard, _ = await listener(base_url, cand_cookie, room["id"])
+        status, grant = await cand.call("POST", f"/api/v1/rooms/{room['id']}/token")
+        assert status == 200 and grant["can_write"] and grant["docs"] == [f"{room['id']}/main.py"]
+        editor = await YClient.open(base_url, grant["docs"][0], grant["token"])
+        try:
+            await asyncio.wait_for(editor.synced.wait(), 5)
+            await editor.type("n = int(input())\n")
+            await editor.type("print(n * n)\n")
+            # The server has the candidate's text once another participant's client has it.
+            status, staff_grant = await staff.call("POST", f"/api/v1/rooms/{room['id']}/token")
+            watcher = await YClient.open(base_url, grant["docs"][0], staff_grant["token"])
+            await until(lambda: str(watcher) == "n = int(input())\nprint(n * n)\n", timeout=10)
+            await watcher.close()
+            for _ in range(300):
+                if (await staff.call("GET", "/api/v1/languages"))[1]["languages"]:
+                    break
+                await asyncio.sleep(0.1)
+            status, run = await staff.call(
+                "POST",
+                f"/api/v1/rooms/{room['id']}/runs",
+                {"file_name": "main.py", "stdin": "12\n"},
+            )
+            assert status == 202, run
+            for heard in (staff_heard, cand_heard):
+                finished = await until(
+                    lambda h=heard: next(
+                        (d for e, d in h if e == "room.run.finished" and d["id"] == run["id"]),
+                        None,
+                    ),
+                    timeout=60,
+                )
+                assert finished["stdout"] == "144\n" and finished["verdict"] == "AC"
+            assert any(e == "room.run.started" for e, _ in cand_heard)
+            status, tested = await cand.call(
+                "POST", f"/api/v1/rooms/{room['id']}/runs", {"file_name": "main.py", "tests": True}
+            )
+            assert status == 202
+            result = await until(
+                lambda: next(
+                    (d for e, d in staff_heard
+                     if e == "room.run.finished" and d["id"] == tested["id"]),
+                    None,
+                ),
+                timeout=60,
+            )  # fmt: skip
+            assert result["kind"] == "submission" and result["score"] == 100
+
+            await staff.call("PATCH", f"/api/v1/rooms/{room['id']}", {"running_disabled": True})
+            status, refused = await cand.call(
+                "POST", f"/api/v1/rooms/{room['id']}/runs", {"file_name": "main.py"}
+            )
+            assert status == 409 and refused["error"]["code"] == "running_disabled"
+
+            document_id = room["documents"][0]["id"]
+            status, history = await staff.call(
+                "GET", f"/api/v1/rooms/{room['id']}/documents/{document_id}/history"
+            )
+            assert status == 200 and len(history["updates"]) == 2
+            assert {u["author"]["full_name"] for u in history["updates"]} == {"Test Candidate"}
+            status, _ = await cand.call(
+                "GET", f"/api/v1/rooms/{room['id']}/documents/{document_id}/history"
+            )
+            assert status == 403
+        finally:
+            await editor.close()
+            await staff_socket.disconnect()
+            await cand_socket.disconnect()
+            await staff.close()
+            await cand.close()
