@@ -78,6 +78,9 @@ def uvicorn_config(app: Any, host: str, port: int, forwarded_allow_ips: str) -> 
         # Longer than the load balancer's idle timeout (60 s in deploy/), so the node is never
         # the side closing an idle connection just as a proxy or client reuses it.
         timeout_keep_alive=75,
+        # No permessage-deflate: for the editor's small updates it costs more (about 60 KiB
+        # of zlib state per connection, and a compression per recipient) than it saves.
+        ws_per_message_deflate=False,
         ws_max_size=2 * 1024 * 1024,
     )
 

@@ -8,7 +8,15 @@ import socket
 import asyncpg
 import redis.exceptions
 from pydantic import ValidationError
-from quart import Quart, Response, jsonify, request
+from quart import (
+    Quart,
+    Response,
+    has_request_context,
+    has_websocket_context,
+    jsonify,
+    request,
+    websocket,
+)
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -168,5 +176,10 @@ def install_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(Exception)
     async def _unexpected(error: Exception) -> Response:
-        log.exception("unhandled error in %s %s", request.method, request.path)
+        if has_request_context():
+            log.exception("unhandled error in %s %s", request.method, request.path)
+        elif has_websocket_context():
+            log.exception("unhandled error in WebSocket %s", websocket.path)
+        else:
+            log.exception("unhandled error")
         return error_response(500, "internal_error", "something went wrong on our side")
