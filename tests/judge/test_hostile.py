@@ -20,21 +20,39 @@ REPO = Path(__file__).resolve().parents[2]
 CANARY = "sobes-canary-" + os.urandom(6).hex()
 
 
-def host_processes_of_sandbox_user(judge=None) -> list[str]:
-    """Live processes of the sandbox's host account: none may be left once a run has returned.
+# Processes of the sandbox's account that were there before the test began: another judge on
+# the machine (a dev server, another test run) or what a killed one left. Not this test's.
+_BEFORE: set[int] = set()
 
-    The judge's idle zygotes (bubblewrap, its init, the zygote: waiting for the next run) are
-    the judge's own and do not count; neither do zombies (bubblewrap's in-namespace init can
-    linger a moment for the host's init to reap: dead, running nothing).
-    """
-    zygotes = judge.sandbox.zygotes.idle_pids() if judge and judge.sandbox.zygotes else set()
+
+def _sandbox_user_processes() -> list[str]:
     found = subprocess.run(
         ["ps", "-o", "pid=,stat=,etime=,args=", "-u", str(HOST_UID)], capture_output=True, text=True
     )
+    return [line for line in found.stdout.splitlines() if not line.split()[1].startswith("Z")]
+
+
+@pytest.fixture(autouse=True)
+def _processes_before():
+    _BEFORE.clear()
+    _BEFORE.update(int(line.split()[0]) for line in _sandbox_user_processes())
+    yield
+
+
+def host_processes_of_sandbox_user(judge=None) -> list[str]:
+    """Live processes of the sandbox's host account that this test's runs left behind: none
+    may be left once a run has returned.
+
+    The judge's idle zygotes (bubblewrap, its init, the zygote: waiting for the next run) are
+    the judge's own and do not count; neither do zombies (bubblewrap's in-namespace init can
+    linger a moment for the host's init to reap: dead, running nothing), nor processes that
+    were there before the test began.
+    """
+    zygotes = judge.sandbox.zygotes.idle_pids() if judge and judge.sandbox.zygotes else set()
     return [
         line
-        for line in found.stdout.splitlines()
-        if not line.split()[1].startswith("Z") and int(line.split()[0]) not in zygotes
+        for line in _sandbox_user_processes()
+        if int(line.split()[0]) not in zygotes and int(line.split()[0]) not in _BEFORE
     ]
 
 
