@@ -28,6 +28,7 @@ bench: install-test
 	$(BIN)/python bench/http.py
 	$(BIN)/python bench/judge.py
 	$(BIN)/python bench/screening.py
+	$(BIN)/python bench/collab.py
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
