@@ -24,7 +24,7 @@ test: install-test web collab-clients test-tools
 	cd $(WEB) && npm run --silent typecheck
 	$(BIN)/pytest
 
-bench: install-test
+bench: install-test collab-clients
 	$(BIN)/python bench/http.py
 	$(BIN)/python bench/judge.py
 	$(BIN)/python bench/screening.py
