@@ -162,6 +162,12 @@ async def join_with_invite(
         room_id,
         user.id,
     )
+    # A scheduled interview begins when its candidate comes in.
+    await conn.execute(
+        "UPDATE rooms SET status = 'open', started_at = coalesce(started_at, now()) "
+        "WHERE id = $1 AND status = 'scheduled'",
+        room_id,
+    )
     return "candidate"
 
 

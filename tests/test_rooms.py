@@ -139,8 +139,14 @@ async def test_a_room_for_an_application_moves_its_stage(settings, make_account)
             await staff.get(f"/api/v1/organisation/vacancies/{made['vacancy_id']}/candidates")
         ).get_json()
         application_id = table["candidates"][0]["application_id"]
-        room, _ = await open_room(staff, application_id=application_id)
+        room, invite = await open_room(
+            staff, application_id=application_id, scheduled_at="2026-12-24T10:00:00+00:00"
+        )
         assert room["application_id"] == application_id
+        assert room["status"] == "scheduled" and room["started_at"] is None
+        joined = await client.post(f"/api/v1/rooms/{room['id']}/join", json={"invite": invite})
+        opened = await joined.get_json()
+        assert opened["status"] == "open" and opened["started_at"] is not None
         report = f"/api/v1/organisation/applications/{application_id}"
         assert (await (await staff.get(report)).get_json())["application"]["stage"] == (
             "interview_scheduled"
