@@ -19,27 +19,16 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Page, WebSocket, async_playwright, expect
+from playwright.async_api import Page, WebSocket, expect
 
-from deploy.processes import REPO, running_sobes, sobes_env
-from server.demo import DEMO_TASK_TITLE, load_demo_data
-from server.storage.migrations import migrate
-from tests.conftest import ARTIFACTS, connect
+from server.demo import DEMO_TASK_TITLE
+from tests.browser.conftest import sign_in
+from tests.conftest import ARTIFACTS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DIST = REPO / "clients" / "web" / "dist"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-dev-shm-usage",
-]
 INTERVIEWER = ("interviewer@demo.sobes.dev", "demo-interviewer-pass", "Ivan Interviewer")
 HR = ("hr@demo.sobes.dev", "demo-hr-pass")
 JUDGED = 90_000  # ms: a run's output, with the sandbox starting cold
@@ -51,50 +40,9 @@ PASTED = "def check():\n    assert 2 + 3 == 5, 'the sum is wrong'\n"
 FINAL_TEXT = CANDIDATE_CODE + INTERVIEWER_LINE + PASTED
 
 
-@pytest.fixture(scope="module")
-async def demo_database(scratch_databases: Any) -> str:
-    url = await scratch_databases("browser_room")
-    conn = await connect(url)
-    try:
-        await migrate(conn)
-        await load_demo_data(conn)
-    finally:
-        await conn.close()
-    return url
-
-
 @pytest.fixture
-def server(demo_database, redis_url, tmp_path):
-    assert (DIST / "index.html").is_file(), "build the web client first: `make test` does it"
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: `make test` installs it"
-    env = sobes_env(
-        DATABASE_URL=demo_database,
-        REDIS_URL=redis_url,
-        SOBES_REDIS_PREFIX=f"browser-room-{uuid.uuid4().hex[:8]}:",
-        SOBES_DATA_DIR=str(tmp_path / "var"),
-        SOBES_NODE_NAME="browser-node",
-        SOBES_JUDGE_WORKERS="2",
-    )
-    with running_sobes(env, tmp_path / "serve.log") as running:
-        yield running
-
-
-@pytest.fixture
-async def browser():
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
-
-
-async def sign_in(page: Page, base: str, email: str, password: str) -> None:
-    await page.goto(base + "/login")
-    await page.get_by_label("Email").fill(email)
-    await page.get_by_label("Password").fill(password)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_test_id("home-heading")).to_be_visible()
+def server(demo_server):
+    return demo_server
 
 
 def editor(page: Page) -> Any:

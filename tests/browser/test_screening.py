@@ -12,28 +12,16 @@ Screenshots go to tests/artifacts/.
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
-from deploy.processes import REPO, running_sobes, sobes_env
-from server.demo import load_demo_data
 from server.demo_content import QUESTIONS, TASKS
-from server.storage.migrations import migrate
-from tests.conftest import ARTIFACTS, connect
+from tests.browser.conftest import sign_in
+from tests.conftest import ARTIFACTS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DIST = REPO / "clients" / "web" / "dist"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-dev-shm-usage",
-]
 VACANCY = "Python back-end developer"
 TRACK = "Python back end"
 HR = ("hr@demo.sobes.dev", "demo-hr-pass")
@@ -42,52 +30,9 @@ KEYS = {question["prompt"]: question["answer_key"] for question in QUESTIONS}
 JUDGED = 90_000  # ms: a verdict, with the sandbox starting cold
 
 
-@pytest.fixture(scope="module")
-async def demo_database(scratch_databases: Any) -> str:
-    """A database of its own with the demo organisation, tasks, quiz pool and vacancies."""
-    url = await scratch_databases("browser_screening")
-    conn = await connect(url)
-    try:
-        await migrate(conn)
-        await load_demo_data(conn)
-    finally:
-        await conn.close()
-    return url
-
-
 @pytest.fixture
-def server(demo_database, redis_url, tmp_path):
-    assert (DIST / "index.html").is_file(), "build the web client first: `make test` does it"
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: `make test` installs it"
-    env = sobes_env(
-        DATABASE_URL=demo_database,
-        REDIS_URL=redis_url,
-        SOBES_REDIS_PREFIX=f"browser-screening-{uuid.uuid4().hex[:8]}:",
-        SOBES_DATA_DIR=str(tmp_path / "var"),
-        SOBES_NODE_NAME="browser-node",
-        # with Redis the judge runs in `sobes worker` processes; here, inside the node
-        SOBES_JUDGE_WORKERS="2",
-    )
-    with running_sobes(env, tmp_path / "serve.log") as running:
-        yield running
-
-
-@pytest.fixture
-async def browser():
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
-
-
-async def sign_in(page: Page, base: str, email: str, password: str) -> None:
-    await page.goto(base + "/login")
-    await page.get_by_label("Email").fill(email)
-    await page.get_by_label("Password").fill(password)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_test_id("home-heading")).to_be_visible()
+def server(demo_server):
+    return demo_server
 
 
 async def open_task(page: Page, title: str) -> Any:

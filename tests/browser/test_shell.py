@@ -8,48 +8,18 @@ and an admin sees their team. Screenshots go to tests/artifacts/.
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
-from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
-from deploy.processes import REPO, running_sobes, sobes_env
+from tests.browser.conftest import serve
 from tests.conftest import ARTIFACTS
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DIST = REPO / "clients" / "web" / "dist"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-dev-shm-usage",
-]
 
 
 @pytest.fixture
 def server(database_url, redis_url, tmp_path):
-    assert (DIST / "index.html").is_file(), "build the web client first: `make test` does it"
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: `make test` installs it"
-    env = sobes_env(
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        SOBES_DATA_DIR=str(tmp_path / "var"),
-        SOBES_NODE_NAME="browser-node",
-    )
-    with running_sobes(env, tmp_path / "serve.log") as running:
-        yield running
-
-
-@pytest.fixture
-async def browser():
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    yield from serve(tmp_path, DATABASE_URL=database_url, REDIS_URL=redis_url)
 
 
 async def test_register_sign_in_and_switch_language(server, browser):
