@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     collab_compact_interval_s: float = Field(default=2.0, gt=0, le=300)
     collab_release_grace_s: float = Field(default=5.0, ge=0, le=3600)
     collab_awareness_timeout_s: float = Field(default=30.0, gt=0, le=3600)
+    collab_awareness_batch_ms: float = Field(default=40.0, ge=0, le=1000)
     db_pool_min: int = Field(default=2, ge=0)
     db_pool_max: int = Field(default=20, ge=1)
     db_timeout_s: float = Field(default=5.0, gt=0)

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import signal
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -624,6 +625,39 @@ async def test_silent_awareness_states_are_swept(room, settings_for):
         await ann.announce({"user": {"name": "Ann"}, "cursor": 3})
         await wait_for(lambda: ann.doc.client_id in bob.others(), what="renewed")
         await ann.close()
+        await bob.close()
+
+
+async def test_awareness_is_relayed_in_batches_that_end_on_the_newest_state(room, settings_for):
+    async with live_server(settings_for(collab_awareness_batch_ms=250)) as base_url:
+        ann = await YClient.open(base_url, room.doc, await room.token(room.interviewer))
+        bob = await YClient.open(base_url, room.doc, await room.token(room.candidate))
+        await synced(ann, bob)
+        await ann.announce({"user": {"name": "Ann"}, "cursor": 0})
+        await wait_for(lambda: ann.doc.client_id in bob.others(), what="the first state")
+        before = len(bob.awareness_updates)
+        # a cursor dragged across a line: 60 moves, one every 10 ms
+        started = time.monotonic()
+        for cursor in range(1, 61):
+            await ann.announce({"user": {"name": "Ann"}, "cursor": cursor})
+            await asyncio.sleep(0.01)
+        took = time.monotonic() - started
+        await wait_for(
+            lambda: bob.others().get(ann.doc.client_id, {}).get("cursor") == 60,
+            what="the last cursor position",
+        )
+        await asyncio.sleep(0.6)  # anything still queued would arrive by now
+        messages = len(bob.awareness_updates) - before
+        # at most one batch per 250 ms while the moves came, and the one after them
+        assert 1 <= messages <= int(took / 0.25) + 2, (messages, took)
+        assert bob.others()[ann.doc.client_id] == {"user": {"name": "Ann"}, "cursor": 60}
+        # the sender gets the same batches: its echo, which keeps its provider from timing out
+        echoed = Awareness(Doc())
+        for update in ann.awareness_updates:
+            echoed.apply_awareness_update(update, "server")
+        assert echoed.states[ann.doc.client_id]["cursor"] == 60
+        await ann.close()
+        await wait_for(lambda: ann.doc.client_id not in bob.others(), what="removal")
         await bob.close()
 
 

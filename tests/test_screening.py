@@ -724,7 +724,8 @@ async def test_alike_final_submissions_are_flagged_as_a_signal(screening_setting
             # A submission judged after its finish rescores the attempt a moment after the
             # verdict is stored, so wait for every stage to settle as well as for the flags.
             settled = all(r["application"]["stage"] == "passed" for r in reports)
-            if settled and reports[0]["signals"]["similarity"] and reports[1]["signals"]["similarity"]:
+            flagged = all(r["signals"]["similarity"] for r in reports[:2])
+            if settled and flagged:
                 break
             await asyncio.sleep(0.05)
     first, second, third = (r["signals"]["similarity"] for r in reports)
