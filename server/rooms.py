@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 
+from server import tasks
 from server.accounts.roles import Role
 from server.accounts.users import User
 from server.errors import ApiError
@@ -203,7 +204,12 @@ async def presence(conn: asyncpg.Connection, room_id: uuid.UUID) -> list[dict[st
     ]  # fmt: skip
 
 
-async def room_view(conn: asyncpg.Connection, room: asyncpg.Record, role: str) -> dict[str, Any]:
+async def room_view(
+    conn: asyncpg.Connection, room: asyncpg.Record, role: str, *, with_statement: bool = True
+) -> dict[str, Any]:
+    """The room as a participant sees it. Its task comes as the candidate would see it in an
+    attempt (statement, limits, samples; never hidden tests), for every role; a list of many
+    rooms asks for the task's title only."""
     participants = await conn.fetch(
         """
         SELECT p.user_id, p.role, u.full_name FROM room_participants p
@@ -211,9 +217,7 @@ async def room_view(conn: asyncpg.Connection, room: asyncpg.Record, role: str) -
         """,
         room["id"],
     )
-    task = None
-    if room["task_id"] is not None:
-        task = await conn.fetchrow("SELECT id, title FROM tasks WHERE id = $1", room["task_id"])
+    task = await _task_of(conn, room["task_id"], with_statement)
     return {
         "id": str(room["id"]),
         "title": room["title"],
@@ -224,7 +228,7 @@ async def room_view(conn: asyncpg.Connection, room: asyncpg.Record, role: str) -
         "ended_at": _iso(room["ended_at"]),
         "editor_locked": room["editor_locked"],
         "running_disabled": room["running_disabled"],
-        "task": {"id": str(task["id"]), "title": task["title"]} if task else None,
+        "task": task,
         "application_id": str(room["application_id"]) if room["application_id"] else None,
         "participants": [
             {"user_id": str(p["user_id"]), "role": p["role"], "full_name": p["full_name"]}
@@ -233,6 +237,17 @@ async def room_view(conn: asyncpg.Connection, room: asyncpg.Record, role: str) -
         "documents": await documents(conn, room["id"]),
         "presence": await presence(conn, room["id"]),
     }
+
+
+async def _task_of(
+    conn: asyncpg.Connection, task_id: uuid.UUID | None, with_statement: bool
+) -> dict[str, Any] | None:
+    if task_id is None:
+        return None
+    if with_statement:
+        return (await tasks.statements(conn, [task_id])).get(task_id)
+    title = await conn.fetchval("SELECT title FROM tasks WHERE id = $1", task_id)
+    return {"id": str(task_id), "title": title} if title is not None else None
 
 
 def can_write(room: asyncpg.Record, role: str) -> bool:
@@ -353,10 +368,45 @@ async def rooms_of(conn: asyncpg.Connection, organisation_id: uuid.UUID) -> list
     )
     out = []
     for row in rows:
-        view = await room_view(conn, row, "observer")
+        view = await room_view(conn, row, "observer", with_statement=False)
         view.pop("my_role")
         out.append(view)
     return out
+
+
+async def rooms_joined(conn: asyncpg.Connection, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The rooms one has a seat in (a candidate: those joined with the link), across
+    organisations: the live ones first, then the upcoming by time, then the ended, latest
+    first. This is the way back into an interview for a candidate who closed the tab."""
+    rows = await conn.fetch(
+        """
+        SELECT r.id, r.title, r.status, r.scheduled_at, r.started_at, r.ended_at, p.role,
+               o.id AS organisation_id, o.name AS organisation_name, t.title AS task_title
+        FROM room_participants p JOIN rooms r ON r.id = p.room_id
+        JOIN organisations o ON o.id = r.organisation_id
+        LEFT JOIN tasks t ON t.id = r.task_id
+        WHERE p.user_id = $1
+        ORDER BY CASE r.status WHEN 'open' THEN 0 WHEN 'scheduled' THEN 1 ELSE 2 END,
+                 CASE WHEN r.status = 'scheduled' THEN r.scheduled_at END,
+                 coalesce(r.ended_at, r.started_at, r.created_at) DESC
+        LIMIT 200
+        """,
+        user_id,
+    )
+    return [
+        {
+            "id": str(r["id"]),
+            "title": r["title"],
+            "status": r["status"],
+            "my_role": r["role"],
+            "scheduled_at": _iso(r["scheduled_at"]),
+            "started_at": _iso(r["started_at"]),
+            "ended_at": _iso(r["ended_at"]),
+            "organisation": {"id": str(r["organisation_id"]), "name": r["organisation_name"]},
+            "task": {"title": r["task_title"]} if r["task_title"] is not None else None,
+        }
+        for r in rows
+    ]
 
 
 async def enter_presence(

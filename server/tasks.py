@@ -131,6 +131,43 @@ async def load_task(
     )
 
 
+async def statements(
+    conn: asyncpg.Connection, task_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """Tasks as a candidate may see them, by id: title, statement, limits and the visible
+    samples. Hidden tests, the checker and its sources never leave through here, so every view
+    shown to a candidate (an attempt, an interview room) takes its tasks from this one place."""
+    tasks = await conn.fetch(
+        "SELECT id, title, statement, limits FROM tasks WHERE id = ANY($1::uuid[])", task_ids
+    )
+    samples = await conn.fetch(
+        "SELECT task_id, name, input, answer FROM task_tests "
+        "WHERE task_id = ANY($1::uuid[]) AND visible ORDER BY group_ordinal, ordinal",
+        task_ids,
+    )
+    return {
+        task["id"]: {
+            "id": str(task["id"]),
+            "title": task["title"],
+            "statement": task["statement"],
+            "limits": {
+                "cpu_ms": task["limits"].get("cpu_ms", Limits.cpu_ms),
+                "memory_mb": task["limits"].get("memory_mb", Limits.memory_mb),
+            },
+            "samples": [
+                {
+                    "name": s["name"],
+                    "input": bytes(s["input"]).decode(errors="replace"),
+                    "answer": bytes(s["answer"]).decode(errors="replace"),
+                }
+                for s in samples
+                if s["task_id"] == task["id"]
+            ],
+        }
+        for task in tasks
+    }
+
+
 def submission_view(row: asyncpg.Record) -> dict[str, Any]:
     result = row["result"] or {}
     return {

@@ -77,6 +77,7 @@ MATRIX = [
         path=lambda _: f"/api/v1/me/sessions/{uuid.uuid4()}",
     ),
     Case("GET", "/api/v1/me/activity", SIGNED_IN),
+    Case("GET", "/api/v1/me/rooms", SIGNED_IN),
     Case("GET", "/api/v1/organisation", STAFF),
     Case("GET", "/api/v1/organisation/members", STAFF),
     Case(

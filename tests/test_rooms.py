@@ -7,8 +7,11 @@ import asyncio
 
 import pytest
 
+from judge.checkers import CheckerSpec
+from judge.limits import Limits
 from server.accounts.roles import Role
-from tests.conftest import http_login, live_server, serving, sign_in
+from server.tasks import NewGroup, NewTest, create_task
+from tests.conftest import connect, http_login, live_server, serving, sign_in
 from tests.test_screening import Http, listen, until
 
 
@@ -122,6 +125,110 @@ async def test_an_instant_room_and_its_seats(settings, make_account):
         assert (await ended.get_json())["status"] == "ended"
         late = await other.post(f"/api/v1/rooms/{room['id']}/join", json={"invite": invite})
         assert late.status_code == 409
+
+
+HIDDEN_INPUT = "40417\n"
+HIDDEN_ANSWER = "1633533889\n"
+CHECKER_SOURCE = "# the checker's own source: never shown to a participant\nprint('ok')\n"
+
+
+async def make_statement_task(database_url, organisation_id):
+    """A task with a Markdown statement, one sample, a hidden test and a custom checker."""
+    conn = await connect(database_url)
+    try:
+        return await create_task(
+            conn,
+            organisation_id=organisation_id,
+            title="Squares",
+            statement="## Squares\n\nRead *n*, print **n²**.",
+            limits=Limits(cpu_ms=1500, memory_mb=128),
+            checker=CheckerSpec(kind="custom", language="python3", source=CHECKER_SOURCE),
+            groups=[
+                NewGroup("samples", 0, [NewTest("3\n", "9\n", visible=True, name="first")]),
+                NewGroup("hidden", 100, [NewTest(HIDDEN_INPUT, HIDDEN_ANSWER)]),
+            ],
+        )
+    finally:
+        await conn.close()
+
+
+async def test_every_participant_reads_the_rooms_task_but_never_its_hidden_tests(
+    settings, make_account, database_url
+):
+    interviewer = await make_account(Role.INTERVIEWER, organisation="Statement Rooms")
+    hr = await make_account(Role.HR, organisation="Statement Rooms")
+    candidate = await make_account(Role.CANDIDATE)
+    task_id = await make_statement_task(database_url, interviewer.organisation_id)
+    async with serving(settings) as node:
+        staff = await sign_in(node, interviewer)
+        room, invite = await open_room(staff, task_id=str(task_id))
+        guest = await sign_in(node, candidate)
+        joined = await guest.post(f"/api/v1/rooms/{room['id']}/join", json={"invite": invite})
+        assert joined.status_code == 200
+        expected = {
+            "id": str(task_id),
+            "title": "Squares",
+            "statement": "## Squares\n\nRead *n*, print **n²**.",
+            "limits": {"cpu_ms": 1500, "memory_mb": 128},
+            "samples": [{"name": "first", "input": "3\n", "answer": "9\n"}],
+        }
+        observer = await sign_in(node, hr)
+        for client in (guest, staff, observer):
+            answer = await client.get(f"/api/v1/rooms/{room['id']}")
+            text = await answer.get_data(as_text=True)
+            assert (await answer.get_json())["task"] == expected
+            for secret in (HIDDEN_INPUT.strip(), HIDDEN_ANSWER.strip(), "checker's own source"):
+                assert secret not in text
+        assert (await joined.get_json())["task"] == expected
+        # The organisation's room list names the task without carrying its statement.
+        listed = await (await staff.get("/api/v1/rooms")).get_json()
+        (row,) = [r for r in listed["rooms"] if r["id"] == room["id"]]
+        assert row["task"] == {"id": str(task_id), "title": "Squares"}
+
+
+async def test_one_lists_the_interviews_one_has_a_seat_in(settings, make_account):
+    interviewer = await make_account(Role.INTERVIEWER, organisation="Listed Rooms")
+    candidate = await make_account(Role.CANDIDATE)
+    rival = await make_account(Role.CANDIDATE)
+    async with serving(settings) as node:
+        staff = await sign_in(node, interviewer)
+        guest = await sign_in(node, candidate)
+        other = await sign_in(node, rival)
+        assert await (await guest.get("/api/v1/me/rooms")).get_json() == {"rooms": []}
+
+        first, first_invite = await open_room(staff, title="First round")
+        second, second_invite = await open_room(staff, title="Second round")
+        theirs, their_invite = await open_room(staff, title="Someone else's")
+        await open_room(staff, title="Not yet", scheduled_at="2099-01-05T10:00:00+00:00")
+        await open_room(staff, title="Soon", scheduled_at="2099-01-04T10:00:00+00:00")
+        for client, made, invite in (
+            (guest, first, first_invite),
+            (guest, second, second_invite),
+            (other, theirs, their_invite),
+        ):
+            joined = await client.post(f"/api/v1/rooms/{made['id']}/join", json={"invite": invite})
+            assert joined.status_code == 200
+        await staff.post(f"/api/v1/rooms/{first['id']}/end")
+
+        mine = (await (await guest.get("/api/v1/me/rooms")).get_json())["rooms"]
+        # Live first, then the ended; never a room someone else sits in, nor one not joined.
+        assert [(r["title"], r["status"]) for r in mine] == [
+            ("Second round", "open"),
+            ("First round", "ended"),
+        ]
+        assert mine[0]["my_role"] == "candidate"
+        assert mine[0]["organisation"]["name"] == "Listed Rooms"
+        assert mine[1]["ended_at"] is not None
+        assert "Someone else's" not in str(mine)
+        theirs_listed = (await (await other.get("/api/v1/me/rooms")).get_json())["rooms"]
+        assert [r["id"] for r in theirs_listed] == [theirs["id"]]
+
+        # The interviewer's own: live, then upcoming soonest first, then ended.
+        own = (await (await staff.get("/api/v1/me/rooms")).get_json())["rooms"]
+        assert [r["status"] for r in own] == ["open", "open", "scheduled", "scheduled", "ended"]
+        assert [r["title"] for r in own[2:4]] == ["Soon", "Not yet"]
+        assert own[2]["scheduled_at"].startswith("2099-01-04T10:00:00")
+        assert {r["my_role"] for r in own} == {"interviewer"}
 
 
 async def test_a_room_for_an_application_moves_its_stage(settings, make_account):

@@ -1,4 +1,4 @@
-"""The signed-in user's own account: profile, sessions, activity."""
+"""The signed-in user's own account: profile, sessions, activity, interviews."""
 
 from __future__ import annotations
 
@@ -7,11 +7,17 @@ import uuid
 from quart import Blueprint, Response, g, jsonify
 from quart_schema import document_response, tag, validate_request
 
-from server import audit
+from server import audit, rooms
 from server.accounts import sessions, users
 from server.accounts.access import client_ip, requires, signed_in
 from server.accounts.roles import EVERYONE
-from server.api.schemas import EventsResponse, ProfileUpdate, SessionsResponse, UserResponse
+from server.api.schemas import (
+    EventsResponse,
+    MyRoomsResponse,
+    ProfileUpdate,
+    SessionsResponse,
+    UserResponse,
+)
 from server.errors import ApiError
 from server.realtime import end_session_sockets
 from server.runtime import runtime
@@ -99,3 +105,14 @@ async def my_activity() -> Response:
     async with runtime().db.connection() as conn:
         events = await audit.for_subject(conn, g.user.id, ACTIVITY_LIMIT)
     return jsonify({"events": events})
+
+
+@blueprint.get("/rooms")
+@tag(["account", "rooms"])
+@requires(*EVERYONE)
+@document_response(MyRoomsResponse, 200)
+async def my_rooms() -> Response:
+    """The interview rooms one has a seat in (a candidate: those joined with the link), live
+    and upcoming first, ended ones after."""
+    async with runtime().db.connection() as conn:
+        return jsonify({"rooms": await rooms.rooms_joined(conn, g.user.id)})

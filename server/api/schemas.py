@@ -105,6 +105,31 @@ class EventsResponse(BaseModel):
     events: list[EventOut]
 
 
+class RoomOrganisation(BaseModel):
+    id: str
+    name: str
+
+
+class RoomTaskTitle(BaseModel):
+    title: str
+
+
+class MyRoomOut(BaseModel):
+    id: str
+    title: str
+    status: Literal["scheduled", "open", "ended"]
+    my_role: Literal["candidate", "interviewer", "observer"]
+    scheduled_at: datetime | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    organisation: RoomOrganisation
+    task: RoomTaskTitle | None
+
+
+class MyRoomsResponse(BaseModel):
+    rooms: list[MyRoomOut]
+
+
 class OrganisationOut(BaseModel):
     id: str
     name: str

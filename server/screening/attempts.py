@@ -20,6 +20,7 @@ from server.realtime import user_room
 from server.screening import integrity, pipeline
 from server.screening.scoring import QuestionScore, TaskScore, answer_credit, total_percent
 from server.storage.database import Database
+from server.tasks import statements
 
 log = logging.getLogger("sobes.screening")
 Events = list[tuple[str, dict[str, Any]]]
@@ -484,7 +485,7 @@ async def attempt_view(
         raise ApiError(404, "not_found", "no such attempt")
     tasks = await conn.fetch(
         """
-        SELECT at.task_id, at.weight, t.title, t.statement, t.limits, t.starter_code,
+        SELECT at.task_id, at.weight, t.starter_code,
                (SELECT coalesce(sum(points), 0) FROM task_groups g
                  WHERE g.task_id = t.id) AS max_score
         FROM attempt_tasks at JOIN tasks t ON t.id = at.task_id
@@ -492,12 +493,7 @@ async def attempt_view(
         """,
         attempt_id,
     )
-    task_ids = [t["task_id"] for t in tasks]
-    samples = await conn.fetch(
-        "SELECT task_id, name, input, answer FROM task_tests "
-        "WHERE task_id = ANY($1::uuid[]) AND visible ORDER BY group_ordinal, ordinal",
-        task_ids,
-    )
+    shown = await statements(conn, [t["task_id"] for t in tasks])
     drafts = await conn.fetch(
         "SELECT task_id, language, source, updated_at FROM attempt_drafts WHERE attempt_id = $1",
         attempt_id,
@@ -528,24 +524,9 @@ async def attempt_view(
         graded = [s["score"] for s in own if not s["samples_only"] and s["score"] is not None]
         task_views.append(
             {
-                "id": str(task["task_id"]),
-                "title": task["title"],
-                "statement": task["statement"],
-                "limits": {
-                    "cpu_ms": task["limits"].get("cpu_ms", 2000),
-                    "memory_mb": task["limits"].get("memory_mb", 256),
-                },
+                **shown[task["task_id"]],
                 "weight": task["weight"],
                 "max_score": task["max_score"],
-                "samples": [
-                    {
-                        "name": s["name"],
-                        "input": bytes(s["input"]).decode(errors="replace"),
-                        "answer": bytes(s["answer"]).decode(errors="replace"),
-                    }
-                    for s in samples
-                    if s["task_id"] == task["task_id"]
-                ],
                 "starter_code": task["starter_code"],
                 "drafts": {
                     d["language"]: {
