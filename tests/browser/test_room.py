@@ -6,11 +6,13 @@ and lands in the room. Both type into the one shared file (CodeMirror bound to Y
 y-websocket endpoint) and see each other's text and named cursor; a recruiter sees on the
 dashboard who is connected. The interviewer writes a private note: the candidate's page never
 shows it, never asks for notes or scorecards, and none of its websocket frames (Socket.IO and
-y-websocket) ever carry the note's text. The candidate chats and runs the code on stdin, the
+y-websocket) ever carry the note's text. The candidate reads the task's statement and sample
+in the room (never a hidden test). The candidate chats and runs the code on stdin, the
 interviewer on the room's task's tests; both see the output and the verdicts. The
 interviewer locks the editor (the candidate's typing goes nowhere), unlocks it, pastes a
-block, saves a scorecard and ends the interview; the candidate's page turns read-only. The
-replay plays to the end at 32x and shows the final text, one track per person, the paste
+block, saves a scorecard and ends the interview; the candidate's page turns read-only, and
+their home page lists the interview as ended, with the way back into its room. The replay
+plays to the end at 32x and shows the final text, one track per person, the paste
 flagged and the idle pause skipped. Screenshots go to tests/artifacts/
 (docs/screenshots/room-*.png are copies of them).
 """
@@ -25,7 +27,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Page, WebSocket, expect
 
-from server.demo import DEMO_TASK_TITLE
+from server.demo import DEMO_ORGANISATION, DEMO_TASK_TITLE
 from tests.browser.conftest import sign_in
 from tests.conftest import ARTIFACTS
 
@@ -124,6 +126,14 @@ async def test_interviewer_and_candidate_in_a_live_room(server, browser):
     await wait_synced(cand)
     await expect(cand.get_by_test_id("notes-panel")).to_have_count(0)
     await expect(cand.get_by_test_id("scorecards")).to_have_count(0)
+    # the room's task, for the candidate too: the statement and its sample, never a hidden test
+    task_panel = cand.get_by_test_id("room-task-panel")
+    await expect(task_panel.get_by_test_id("room-task-title")).to_contain_text(DEMO_TASK_TITLE)
+    await expect(task_panel.get_by_test_id("task-statement")).to_contain_text("print a + b")
+    await expect(task_panel.get_by_test_id("task-sample")).to_have_count(1)
+    assert "100 250" not in await cand.content()
+    await task_panel.get_by_test_id("room-task-toggle").click()
+    await expect(task_panel).to_have_attribute("data-open", "false")
 
     # both are connected, on both pages
     for page in (iv, cand):
@@ -281,6 +291,15 @@ async def test_interviewer_and_candidate_in_a_live_room(server, browser):
     await iv.get_by_test_id("replay-play").click()
     await expect(position).to_have_attribute("data-at-end", "true", timeout=60_000)
     await iv.screenshot(path=str(ARTIFACTS / "room-replay.png"))
+
+    # the candidate's home lists the ended interview, and leads back into its room
+    await cand.goto(base + "/")
+    listed = cand.locator(f'[data-testid="interview-item"][data-room-id="{room_id}"]')
+    await expect(listed).to_have_attribute("data-status", "ended")
+    await expect(listed).to_contain_text("Pair programming: sums")
+    await expect(listed.get_by_test_id("interview-organisation")).to_have_text(DEMO_ORGANISATION)
+    await listed.get_by_test_id("interview-open").click()
+    await expect(cand.get_by_test_id("room-page")).to_have_attribute("data-status", "ended")
 
     # the candidate may not open the replay
     await cand.goto(f"{base}/rooms/{room_id}/replay")

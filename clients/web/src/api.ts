@@ -250,14 +250,18 @@ export interface SubmissionSummary {
   max_score: number | null
 }
 
-export interface AttemptTask {
+/** A task as a candidate may see it (server/tasks.py `statements`): never its hidden tests. */
+export interface TaskStatement {
   id: string
   title: string
   statement: string
   limits: { cpu_ms: number; memory_mb: number }
+  samples: Sample[]
+}
+
+export interface AttemptTask extends TaskStatement {
   weight: number
   max_score: number
-  samples: Sample[]
   starter_code: Record<string, string>
   drafts: Record<string, { source: string; updated_at: string }>
   submissions: SubmissionSummary[]
@@ -662,6 +666,21 @@ export interface RoomView {
 
 export interface Room extends RoomView {
   my_role: RoomRole
+  /** One room comes with its task's statement, limits and samples (a list names it only). */
+  task: TaskStatement | null
+}
+
+/** A room one has a seat in (`GET /me/rooms`), across organisations. */
+export interface MyRoom {
+  id: string
+  title: string
+  status: RoomStatus
+  my_role: RoomRole
+  scheduled_at: string | null
+  started_at: string | null
+  ended_at: string | null
+  organisation: { id: string; name: string }
+  task: { title: string } | null
 }
 
 export interface NewRoomRequest {
@@ -887,6 +906,7 @@ export const api = {
   sessions: () => request<{ sessions: Session[] }>('GET', '/me/sessions'),
   revokeSession: (id: Id) => request<void>('DELETE', `/me/sessions/${enc(id)}`),
   activity: () => request<{ events: ActivityEvent[] }>('GET', '/me/activity'),
+  myRooms: () => request<{ rooms: MyRoom[] }>('GET', '/me/rooms'),
 
   // --- organisation (staff) -----------------------------------------------
   organisation: () =>

@@ -9,6 +9,7 @@ import { AddMemberCard } from '../components/AddMemberCard'
 import { AssessmentsCard } from '../components/AssessmentsCard'
 import { AUDIT_LIMIT, AuditCard } from '../components/AuditCard'
 import { Card } from '../components/Card'
+import { InterviewsCard } from '../components/InterviewsCard'
 import { OrganisationCard } from '../components/OrganisationCard'
 import { SessionsCard } from '../components/SessionsCard'
 import { TeamCard } from '../components/TeamCard'
@@ -37,6 +38,7 @@ function CandidateHome({ user }: { user: User }) {
     <div className="page" data-testid="home-candidate">
       <Greeting user={user} intro={t('home.candidateIntro')} />
       <div className="grid">
+        <InterviewsCard />
         <AccountCard user={user} />
         <AssessmentsCard />
         <SessionsCard />
@@ -73,6 +75,7 @@ function StaffHome({ user }: { user: User }) {
       />
       <div className="grid">
         <HiringCard user={user} />
+        <InterviewsCard forStaff />
         <OrganisationCard resource={organisation} />
         <AccountCard user={user} />
         <TeamCard resource={members} me={user} canManage={isAdmin} onChanged={onTeamChanged} />

@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next'
 import { api, isApiError, type AttemptTask, type IntegrityKind, type LanguageInfo, type SubmissionDetail } from '../api'
 import { InlineError } from '../components/Card'
 import { CodeEditor } from '../components/CodeEditor'
-import { Markdown } from '../components/Markdown'
 import { describeError } from '../errors'
-import { useFormatDate, useFormatters } from '../format'
+import { useFormatDate } from '../format'
 import { languageName } from './languages'
+import { Statement } from './Statement'
 import { SubmissionResult } from './SubmissionResult'
 import { VerdictTag } from './tags'
 import { useDraftSaver, type SaveState } from './useDraftSaver'
@@ -69,7 +69,6 @@ export function TaskPanel({
   report,
 }: TaskPanelProps) {
   const { t } = useTranslation()
-  const f = useFormatters()
   const [language, setLanguage] = useState(() => initialLanguage(task, languages))
   // What the candidate typed here, per language; the server's draft or the starter code until then.
   const edited = useRef(new Map<string, string>())
@@ -148,29 +147,7 @@ export function TaskPanel({
           </h2>
           <span className="muted">{t('task.points', { count: task.max_score })}</span>
         </div>
-        <ul className="chips" aria-label={t('task.limits')}>
-          <li>{t('task.cpuLimit', { time: f.limit(task.limits.cpu_ms) })}</li>
-          <li>{t('task.memoryLimit', { memory: f.memory(task.limits.memory_mb * 1024) })}</li>
-          <li>{t('task.weight', { weight: task.weight })}</li>
-        </ul>
-        <Markdown text={task.statement} testId="task-statement" headingShift={2} />
-        {task.samples.length ? (
-          <div className="samples">
-            <h3>{t('task.samples')}</h3>
-            {task.samples.map((sample, index) => (
-              <div className="sample" key={`${sample.name}-${index}`} data-testid="task-sample">
-                <div>
-                  <p className="sample__label">{t('task.sampleInput', { n: index + 1 })}</p>
-                  <pre className="output">{sample.input}</pre>
-                </div>
-                <div>
-                  <p className="sample__label">{t('task.sampleOutput', { n: index + 1 })}</p>
-                  <pre className="output">{sample.answer}</pre>
-                </div>
-              </div>
-            ))}
-          </div>
-        ) : null}
+        <Statement task={task} headingShift={2} moreLimits={<li>{t('task.weight', { weight: task.weight })}</li>} />
       </div>
 
       <div className="task-work card">

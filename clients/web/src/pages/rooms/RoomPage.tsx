@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams, useSearchParams } from 'react-router-dom'
-import { api, isApiError, type Room, type RoomView } from '../../api'
+import { api, isApiError, type Room } from '../../api'
 import { useAuth } from '../../auth'
 import { InlineError } from '../../components/Card'
 import { describeError } from '../../errors'
@@ -14,6 +14,7 @@ import { defaultFileName, FILE_NAME_PATTERN } from '../../rooms/files'
 import { RoomStatusTag, useRoomRoleName } from '../../rooms/format'
 import { MessagesPanel, useRoomMessages } from '../../rooms/MessagesPanel'
 import { PresenceList } from '../../rooms/PresenceList'
+import { RoomTaskPanel } from '../../rooms/RoomTaskPanel'
 import { RunPanel, useSharedRun } from '../../rooms/RunPanel'
 import { ScorecardPanel } from '../../rooms/ScorecardPanel'
 import { useRoomChannel, type ChannelState } from '../../rooms/useRoomChannel'
@@ -68,7 +69,8 @@ export function RoomPage() {
 
   // A room that exists for us: enter its live channel.
   const channel = useRoomChannel(room ? id : null)
-  useSocketEvent<RoomView>('room.changed', (view) => {
+  // The event carries the whole room (its task with the statement), all but one's own role.
+  useSocketEvent<Omit<Room, 'my_role'>>('room.changed', (view) => {
     if (view?.id !== id) return
     setRoom((current) => (current ? { ...current, ...view, my_role: current.my_role } : current))
   })
@@ -244,6 +246,7 @@ function RoomView({
 
       <div className="room-grid">
         <div className="room-main">
+          {room.task ? <RoomTaskPanel task={room.task} /> : null}
           <section className="card room-files" aria-label={t('rooms.filesLabel')}>
             <div className="room-files__bar">
               <div className="file-tabs" role="tablist" aria-label={t('rooms.filesLabel')}>
