@@ -13,6 +13,7 @@ from typing import Any
 from judge.checkers import Check, CheckerSpec, builtin
 from judge.languages import LANGUAGES, Language, Resolved, resolve
 from judge.limits import Limits, Usage
+from judge.live_output import LiveOutput, OutputListener
 from judge.sandbox import Invocation, Sandbox, SandboxError
 from judge.verdicts import Verdict, classify
 
@@ -275,7 +276,13 @@ class Judge:
             raise SandboxError(f"{language.id}: the compiler succeeded but produced nothing")
         return Compiled(resolved, usage.artifacts, output)
 
-    def execute(self, compiled: Compiled, stdin: bytes, limits: Limits) -> Usage:
+    def execute(
+        self,
+        compiled: Compiled,
+        stdin: bytes,
+        limits: Limits,
+        on_output: OutputListener | None = None,
+    ) -> Usage:
         language = compiled.resolved.language
         limits = limits.with_overrides(processes=max(limits.processes, language.min_processes))
         return self.sandbox.run(
@@ -290,6 +297,7 @@ class Judge:
                 mounts=compiled.resolved.mounts,
                 env=compiled.resolved.env,
                 stdout_to_file=True,
+                live=LiveOutput(on_output, limits) if on_output is not None else None,
             )
         )
 
@@ -303,16 +311,26 @@ class Judge:
         return verdict
 
     def run_program(
-        self, language_id: str, source: str, stdin: bytes = b"", limits: Limits | None = None
+        self,
+        language_id: str,
+        source: str,
+        stdin: bytes = b"",
+        limits: Limits | None = None,
+        on_output: OutputListener | None = None,
     ) -> RunReport:
-        """Compile and run one program on one input (the playground and `sobes run`)."""
+        """Compile and run one program on one input (the playground and `sobes run`).
+
+        ``on_output`` hears the program's stdout and stderr while it runs (see
+        ``judge.live_output``), in this thread; the report is the same with or without it.
+        Only plain runs have one: tests, hidden ones above all, never pass their output on.
+        """
         limits = limits or Limits()
         try:
             resolved = self.resolved(language_id)
             compiled = self.compile(resolved, source)
             if isinstance(compiled, CompileFailure):
                 return RunReport(verdict=compiled.verdict, compile_output=compiled.output)
-            usage = self.execute(compiled, stdin, limits)
+            usage = self.execute(compiled, stdin, limits, on_output)
         except SandboxError as exc:
             log.error("sandbox failure: %s", exc)
             return RunReport(verdict=Verdict.SE, stderr=str(exc))

@@ -30,12 +30,13 @@ import signal
 import subprocess
 import tarfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from judge.cgroups import CgroupHost, RunGroup, detect
 from judge.limits import MIB, Limits, Usage
+from judge.live_output import LiveOutput
 
 log = logging.getLogger("sobes.judge.sandbox")
 
@@ -83,6 +84,8 @@ class Invocation:
     # block, so a runtime cannot pile up unwritten output in memory (Node.js does), and
     # exceeding the output limit is decided by the kernel, not by how fast the judge reads.
     stdout_to_file: bool = False
+    # Where the output goes while the program runs, besides into the result (plain runs only).
+    live: LiveOutput | None = None
 
 
 def bubblewrap() -> str:
@@ -245,6 +248,9 @@ class Sandbox:
                 return self.zygotes.run(inv)
             except SandboxError as exc:
                 log.warning("zygote failed (%s); this run gets a sandbox of its own", exc)
+                if inv.live is not None:
+                    # (none if some of what the failed run printed was passed on already)
+                    inv = replace(inv, live=inv.live.afresh())
         return self._run_alone(inv)
 
     def _run_alone(self, inv: Invocation) -> Usage:
@@ -316,7 +322,11 @@ class Sandbox:
             os.close(block_w)
             to_close.remove(block_w)
             begun = time.monotonic()
-            usage = self._supervise(process, group, limits, art_r, begun)
+            if inv.live is not None and out_fd is not None:
+                inv.live.follow_stdout(out_fd)
+            usage = self._supervise(process, group, limits, art_r, begun, inv.live)
+            if inv.live is not None:
+                inv.live.finish()
             if out_fd is not None:
                 size = os.fstat(out_fd).st_size
                 usage.stdout = os.pread(out_fd, min(size, limits.stdout_bytes), 0)
@@ -354,8 +364,12 @@ class Sandbox:
         limits: Limits,
         art_r: int,
         begun: float,
+        live: LiveOutput | None = None,
     ) -> Usage:
         usage = Usage()
+        streams = {process.stderr_fd: "stderr"}
+        if process.stdout_fd is not None:
+            streams[process.stdout_fd] = "stdout"
         caps = {process.stderr_fd: limits.stderr_bytes}
         if process.stdout_fd is not None:
             caps[process.stdout_fd] = limits.stdout_bytes
@@ -389,6 +403,8 @@ class Sandbox:
                         open_fds.discard(fd)
                         continue
                     room = caps[fd] - sizes[fd]
+                    if live is not None and fd in streams:
+                        live.take(streams[fd], data)  # which keeps no more than the limit
                     if len(data) > room:
                         chunks[fd].append(data[: max(room, 0)])
                         sizes[fd] = caps[fd]
@@ -399,6 +415,8 @@ class Sandbox:
                     else:
                         chunks[fd].append(data)
                         sizes[fd] += len(data)
+                if live is not None:
+                    live.tick()
                 process.poll()
                 now = time.monotonic()
                 if usage.limit_hit is None:

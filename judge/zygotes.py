@@ -28,6 +28,7 @@ from pathlib import Path
 
 from judge.cgroups import CgroupHost, RunGroup
 from judge.limits import MIB, Limits, Usage
+from judge.live_output import LiveOutput
 from judge.sandbox import (
     BASE_ENV,
     HOST_UID,
@@ -268,8 +269,14 @@ class ZygotePool:
                 os.close(fd)
         begun = time.monotonic()
         usage = Usage()
+        if inv.live is not None:
+            inv.live.follow_stdout(stdout)
         try:
-            answer = self._supervise(zygote, group, limits, err_r, usage, begun, cpu_before)
+            answer = self._supervise(
+                zygote, group, limits, err_r, usage, begun, cpu_before, inv.live
+            )
+            if inv.live is not None and "error" not in answer:
+                inv.live.finish()
             size = os.fstat(stdout).st_size
             usage.stdout = os.pread(stdout, min(size, limits.stdout_bytes), 0)
         finally:
@@ -305,6 +312,7 @@ class ZygotePool:
         usage: Usage,
         begun: float,
         cpu_before: int,
+        live: LiveOutput | None = None,
     ) -> dict:
         selector = selectors.DefaultSelector()
         os.set_blocking(err_r, False)
@@ -341,6 +349,10 @@ class ZygotePool:
                     if room > 0:
                         stderr.append(data[:room])
                         kept += min(room, len(data))
+                    if live is not None:
+                        live.take("stderr", data)
+                if live is not None:
+                    live.tick()
                 if answer is None and time.monotonic() > wall_deadline + KILL_GRACE_S:
                     # the zygote did not answer even after the kill: it is broken
                     raise SandboxError("the zygote did not end a run it was told to kill")
@@ -356,6 +368,8 @@ class ZygotePool:
                 while (data := os.read(err_r, 1 << 16)) and kept < limits.stderr_bytes:
                     stderr.append(data[: limits.stderr_bytes - kept])
                     kept += len(stderr[-1])
+                    if live is not None:
+                        live.take("stderr", data)
         finally:
             selector.close()
         usage.stderr = b"".join(stderr)

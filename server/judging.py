@@ -4,6 +4,8 @@ A run is a row in ``judge_jobs`` and a message in the judge queue. A worker (in 
 under ``sobes serve`` without Redis, or ``sobes worker`` processes) runs it in the sandbox and
 stores its result in ``judge_results`` under the job's id: once, whatever the retries. The
 owner hears of it over Socket.IO (``run.finished``) and can always ask ``GET /runs/{id}``.
+A run in an interview room also passes its output to the room while it runs
+(``room.run.output``), before the room's ``room.run.finished``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from judge.verdicts import Verdict
 from judge.worker import Worker, default_consumer_name
 from server.errors import ServiceUnavailable
 from server.realtime import user_room
+from server.rooms import room_channel
 from server.settings import Settings
 from server.storage.database import Database
 from server.tasks import load_task, submission_view
@@ -149,6 +152,44 @@ async def get_submission(
     return submission_view(row)
 
 
+class RoomOutput:
+    """A room run's output, from the judge's thread to everyone in the room, in order.
+
+    The judge calls ``listener`` in its worker thread while the program runs; each chunk hops
+    to the event loop (``call_soon_threadsafe``) and one task sends them as
+    ``room.run.output`` events numbered by ``seq``, so they leave in the order printed.
+    ``close`` waits until all are sent: ``room.run.finished`` comes after them.
+    """
+
+    def __init__(self, notify: Notify, room_id: uuid.UUID, job_id: uuid.UUID) -> None:
+        self.notify = notify
+        self.channel = room_channel(room_id)
+        self.head = {"room_id": str(room_id), "id": str(job_id)}
+        self.loop = asyncio.get_running_loop()
+        self.chunks: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
+        self.sender = asyncio.create_task(self._send())
+
+    def listener(self, stream: str, text: str) -> None:
+        self.loop.call_soon_threadsafe(self.chunks.put_nowait, (stream, text))
+
+    async def _send(self) -> None:
+        seq = 0
+        while (chunk := await self.chunks.get()) is not None:
+            stream, text = chunk
+            payload = {"event": "room.run.output", **self.head, "seq": seq, "stream": stream,
+                       "text": text}  # fmt: skip
+            try:
+                await self.notify(self.channel, payload)
+            except Exception:
+                # the final output still comes with room.run.finished
+                log.warning("could not send a run's output to %s", self.channel, exc_info=True)
+            seq += 1
+
+    async def close(self) -> None:
+        self.chunks.put_nowait(None)
+        await self.sender
+
+
 class RunHandler:
     """What a worker does with a job: load it, judge it, store the result once, tell the owner.
 
@@ -191,7 +232,7 @@ class RunHandler:
             # A run in an interview room: everyone in the room sees its output.
             payload = {"event": "room.run.finished", "room_id": str(row["room_id"]),
                        "kind": kind, **view(row)}  # fmt: skip
-            await self.notify(f"room:{row['room_id']}", payload)
+            await self.notify(room_channel(row["room_id"]), payload)
         if kind == "submission" and row["attempt_id"] is not None and not row["samples_only"]:
             from server.screening.attempts import submission_judged
 
@@ -206,7 +247,7 @@ class RunHandler:
                 UPDATE judge_jobs SET status = 'running', started_at = now(),
                                       attempts = attempts + 1
                 WHERE id = $1 AND status <> 'done'
-                RETURNING kind, language, source, stdin, limits, task_id, samples_only
+                RETURNING kind, language, source, stdin, limits, task_id, samples_only, room_id
                 """,
                 job_id,
             )
@@ -224,9 +265,20 @@ class RunHandler:
             await self._store(job_id, judgement)
             return
         limits = Limits(**job["limits"])
-        report = await asyncio.to_thread(
-            self.judge.run_program, job["language"], job["source"], job["stdin"].encode(), limits
-        )
+        # A run in an interview room: everyone in it sees the output as it comes.
+        output = RoomOutput(self.notify, job["room_id"], job_id) if job["room_id"] else None
+        try:
+            report = await asyncio.to_thread(
+                self.judge.run_program,
+                job["language"],
+                job["source"],
+                job["stdin"].encode(),
+                limits,
+                output.listener if output else None,
+            )
+        finally:
+            if output is not None:
+                await output.close()
         await self._store(job_id, report)
 
     async def give_up(self, delivery: Delivery) -> None:

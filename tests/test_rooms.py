@@ -9,6 +9,7 @@ import pytest
 
 from judge.checkers import CheckerSpec
 from judge.limits import Limits
+from judge.live_output import LIVE_OUTPUT_BYTES
 from server.accounts.roles import Role
 from server.tasks import NewGroup, NewTest, create_task
 from tests.conftest import connect, http_login, live_server, serving, sign_in
@@ -264,8 +265,8 @@ async def test_a_room_for_an_application_moves_its_stage(settings, make_account)
         )
 
 
-async def listener(base_url: str, cookie: str, room_id: str):
-    client, heard = await listen(base_url, cookie)
+async def listener(base_url: str, cookie: str, room_id: str, **options):
+    client, heard = await listen(base_url, cookie, **options)
     answer = await client.call("room.enter", {"room_id": room_id}, timeout=5)
     return client, heard, answer
 
@@ -429,5 +430,122 @@ async def test_runs_in_a_room_reach_everyone_and_the_history_keeps_the_edits(
             await editor.close()
             await staff_socket.disconnect()
             await cand_socket.disconnect()
+            await staff.close()
+            await cand.close()
+
+
+PAUSED = (
+    "import sys, time\n"
+    "for i in range(3):\n"
+    "    print(f'line {i}', flush=True)\n"
+    "    print(f'note {i}', file=sys.stderr, flush=True)\n"
+    "    time.sleep(0.3)\n"
+)
+FLOOD = "while True:\n    print('y' * 4096)\n"
+ANY_FRAME = {"websocket_extra_options": {"max_msg_size": 0}}
+
+
+async def write_file(base_url: str, doc_name: str, token: str, text: str) -> None:
+    """Type ``text`` into a room's file, and wait until the server has it."""
+    from tests.test_collab import YClient
+
+    editor = await YClient.open(base_url, doc_name, token)
+    try:
+        await asyncio.wait_for(editor.synced.wait(), 5)
+        await editor.type(text)
+        watcher = await YClient.open(base_url, doc_name, token)
+        try:
+            await until(lambda: str(watcher) == text, timeout=10)
+        finally:
+            await watcher.close()
+    finally:
+        await editor.close()
+
+
+def run_events(heard: list, run_id: str) -> list[tuple[str, dict]]:
+    return [(e, d) for e, d in heard if e.startswith("room.run.") and d.get("id") == run_id]
+
+
+async def test_a_runs_output_reaches_everyone_in_the_room_as_it_comes(make_settings, make_account):
+    interviewer = await make_account(Role.INTERVIEWER, organisation="Streaming Rooms")
+    candidate = await make_account(Role.CANDIDATE)
+    stranger = await make_account(Role.CANDIDATE)
+    async with live_server(make_settings(judge_workers=1)) as base_url:
+        staff_cookie = await http_login(base_url, interviewer)
+        cand_cookie = await http_login(base_url, candidate)
+        staff, cand = Http(base_url, staff_cookie), Http(base_url, cand_cookie)
+        sockets = []
+        try:
+            status, room = await staff.call(
+                "POST",
+                "/api/v1/rooms",
+                {"title": "Streams", "files": [{"file_name": "main.py", "language": "python3"},
+                                               {"file_name": "flood.py", "language": "python3"}]},
+            )  # fmt: skip
+            assert status == 201
+            invite = room["join_link"].split("invite=", 1)[1]
+            await cand.call("POST", f"/api/v1/rooms/{room['id']}/join", {"invite": invite})
+            for cookie in (staff_cookie, cand_cookie, await http_login(base_url, stranger)):
+                # (a flood's result is a frame of 16 MiB)
+                sockets.append(await listener(base_url, cookie, room["id"], **ANY_FRAME))
+            (_, staff_heard, _), (_, cand_heard, _), (_, odd_heard, odd_answer) = sockets
+            assert odd_answer["error"]["code"] == "not_found"
+            status, grant = await staff.call("POST", f"/api/v1/rooms/{room['id']}/token")
+            await write_file(base_url, f"{room['id']}/main.py", grant["token"], PAUSED)
+            await write_file(base_url, f"{room['id']}/flood.py", grant["token"], FLOOD)
+            for _ in range(300):
+                if (await staff.call("GET", "/api/v1/languages"))[1]["languages"]:
+                    break
+                await asyncio.sleep(0.1)
+
+            status, run = await staff.call(
+                "POST", f"/api/v1/rooms/{room['id']}/runs", {"file_name": "main.py"}
+            )
+            assert status == 202, run
+            for heard in (staff_heard, cand_heard):
+                await until(
+                    lambda h=heard: any(
+                        e == "room.run.finished" for e, _ in run_events(h, run["id"])
+                    ),
+                    timeout=60,
+                )
+                events = run_events(heard, run["id"])
+                *streamed, (last, finished) = [(e, d) for e, d in events if e != "room.run.started"]
+                assert last == "room.run.finished" and finished["verdict"] == "AC"
+                outputs = [d for _, d in streamed]
+                assert {e for e, _ in streamed} == {"room.run.output"}
+                assert [d["seq"] for d in outputs] == list(range(len(outputs)))
+                assert all(d["room_id"] == room["id"] for d in outputs)
+                # the lines came one by one, while the program slept between them
+                assert len([d for d in outputs if d["stream"] == "stdout"]) >= 2
+                stdout = "".join(d["text"] for d in outputs if d["stream"] == "stdout")
+                stderr = "".join(d["text"] for d in outputs if d["stream"] == "stderr")
+                assert stdout == finished["stdout"] == "line 0\nline 1\nline 2\n"
+                assert stderr == finished["stderr"] == "note 0\nnote 1\nnote 2\n"
+
+            status, flood = await staff.call(
+                "POST", f"/api/v1/rooms/{room['id']}/runs", {"file_name": "flood.py"}
+            )
+            assert status == 202, flood
+            await until(
+                lambda: any(
+                    e == "room.run.finished" for e, _ in run_events(cand_heard, flood["id"])
+                ),
+                timeout=60,
+            )
+            events = run_events(cand_heard, flood["id"])
+            finished = events[-1][1]
+            assert finished["verdict"] == "OLE" and len(finished["stdout"]) > 1 << 20
+            outputs = [d for e, d in events if e == "room.run.output"]
+            # at most one event per stream per 100 ms of the run, and the last of each stream
+            assert 1 <= len(outputs) <= 2 * (finished["wall_ms"] // 100 + 2)
+            stdout = "".join(d["text"] for d in outputs if d["stream"] == "stdout")
+            assert len(stdout) <= LIVE_OUTPUT_BYTES and finished["stdout"].startswith(stdout)
+
+            await asyncio.sleep(0.3)
+            assert not [e for e, _ in odd_heard if e.startswith("room.")]
+        finally:
+            for client, _, _ in sockets:
+                await client.disconnect()
             await staff.close()
             await cand.close()

@@ -124,8 +124,8 @@ class Http:
         await self.session.close()
 
 
-async def listen(base_url: str, cookie: str) -> tuple[socketio.AsyncClient, list]:
-    client = socketio.AsyncClient(reconnection=False)
+async def listen(base_url: str, cookie: str, **options) -> tuple[socketio.AsyncClient, list]:
+    client = socketio.AsyncClient(reconnection=False, **options)
     heard: list = []
 
     @client.on("*")

@@ -15,24 +15,75 @@ export interface SharedRun {
   tests: boolean
   by: { id: string; full_name: string } | null
   result: RoomRun | null
+  /** What it has printed so far (`room.run.output`), until the result replaces it. */
+  live: LiveOutput
+}
+
+/** A run's output as it streams in: `next` is the `seq` of the chunk that comes next. */
+export interface LiveOutput {
+  next: number
+  stdout: string
+  stderr: string
+}
+
+/** `room.run.output`: a chunk of a plain run's stdout or stderr, numbered from 0 per run. */
+interface RunOutputEvent {
+  room_id: string
+  id: string
+  seq: number
+  stream: 'stdout' | 'stderr'
+  text: string
+}
+
+const NO_OUTPUT: LiveOutput = { next: 0, stdout: '', stderr: '' }
+
+/** A chunk appended in `seq` order; a repeated or early one (after a reconnect) is left out. */
+function appendChunk(live: LiveOutput, event: RunOutputEvent): LiveOutput {
+  if (event.seq !== live.next) return live
+  return { ...live, next: live.next + 1, [event.stream]: live[event.stream] + event.text }
 }
 
 const POLL_MS = 2_000
 
-/** `room.run.started` / `room.run.finished` for this room, with polling as a net for the one in progress. */
+/**
+ * `room.run.started`, `room.run.output` (as it prints) and `room.run.finished` (the whole
+ * result, which replaces what streamed in) for this room, with polling as a net for the one
+ * in progress.
+ */
 export function useSharedRun(roomId: string) {
   const [run, setRun] = useState<SharedRun | null>(null)
 
   useSocketEvent<RunStarted>('room.run.started', (event) => {
     if (event?.room_id !== roomId) return
-    setRun({ id: event.id, file_name: event.file_name, tests: event.tests, by: event.by, result: null })
+    const started = { id: event.id, file_name: event.file_name, tests: event.tests, by: event.by }
+    // its first output may have come first, from the judge's node
+    setRun((current) =>
+      current && current.id === event.id ? { ...current, ...started } : { ...started, result: null, live: NO_OUTPUT },
+    )
+  })
+  useSocketEvent<RunOutputEvent>('room.run.output', (event) => {
+    if (event?.room_id !== roomId) return
+    setRun((current) => {
+      if (current?.id !== event.id) {
+        const live = appendChunk(NO_OUTPUT, event)
+        return { id: event.id, file_name: null, tests: false, by: null, result: null, live }
+      }
+      return current.result ? current : { ...current, live: appendChunk(current.live, event) }
+    })
   })
   useSocketEvent<RoomRun & { room_id: string }>('room.run.finished', (event) => {
     if (event?.room_id !== roomId) return
     setRun((current) =>
       current && current.id === event.id
         ? { ...current, result: event }
-        : { id: event.id, file_name: null, tests: event.kind === 'submission', by: null, result: event },
+        : {
+            id: event.id,
+            file_name: null,
+            tests: event.kind === 'submission',
+            by: null,
+            result: event,
+            live: NO_OUTPUT,
+          },
     )
   })
 
@@ -91,7 +142,9 @@ export function RunPanel({ room, fileName, me, shared }: RunPanelProps) {
     try {
       const { id } = await api.roomRun(room.id, { file_name: fileName, stdin, tests })
       // the `room.run.started` event may have come first
-      setRun((current) => (current?.id === id ? current : { id, file_name: fileName, tests, by: me, result: null }))
+      setRun((current) =>
+        current?.id === id ? current : { id, file_name: fileName, tests, by: me, result: null, live: NO_OUTPUT },
+      )
     } catch (err) {
       setError(err)
     } finally {
@@ -178,6 +231,10 @@ function RunOutput({ run }: { run: SharedRun | null }) {
               : t('rooms.runningBy', { name: run.by.full_name, file: what })
             : t('rooms.runningSomeone')}
         </p>
+        {/* what it has printed so far; nothing until it prints */}
+        {run.live.stdout || run.live.stderr ? (
+          <Printed stdout={run.live.stdout} stderr={run.live.stderr} testId="run-live" />
+        ) : null}
       </div>
     )
   }
@@ -226,19 +283,29 @@ function RunOutput({ run }: { run: SharedRun | null }) {
           <pre className="output">{result.compile_output}</pre>
         </details>
       ) : null}
+      <Printed stdout={result.stdout ?? ''} stderr={result.stderr ?? ''} testId="run" />
+    </div>
+  )
+}
+
+/** A run's stdout, and its stderr if any: `<testId>-stdout`, `<testId>-stderr`. */
+function Printed({ stdout, stderr, testId }: { stdout: string; stderr: string; testId: string }) {
+  const { t } = useTranslation()
+  return (
+    <>
       <p className="sample__label">{t('rooms.stdout')}</p>
-      <pre className="output run-output__stdout" data-testid="run-stdout">
-        {result.stdout || ' '}
+      <pre className="output run-output__stdout" data-testid={`${testId}-stdout`}>
+        {stdout || ' '}
       </pre>
-      {result.stderr ? (
+      {stderr ? (
         <>
           <p className="sample__label">{t('rooms.stderr')}</p>
-          <pre className="output output--error" data-testid="run-stderr">
-            {result.stderr}
+          <pre className="output output--error" data-testid={`${testId}-stderr`}>
+            {stderr}
           </pre>
         </>
       ) : null}
-    </div>
+    </>
   )
 }
 
