@@ -569,7 +569,7 @@ async def bench(args: argparse.Namespace) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--joins", type=int, nargs="+", default=[100, 500, 1500])
-    parser.add_argument("--observers", type=int, nargs="+", default=[100, 500])
+    parser.add_argument("--observers", type=int, nargs="*", default=[100, 500])
     parser.add_argument("--updates", type=int, default=40, help="markers per writer")
     parser.add_argument(
         "--many-writers",

@@ -44,6 +44,7 @@ from server.collab import (
     notify_room_changed,
 )
 from server.collab import protocol as wire
+from server.collab.awareness import AwarenessTable
 from server.collab.memory_stream import MemoryUpdateStream
 from server.collab.redis_stream import RedisUpdateStream
 from server.collab.stream import START, parse_id
@@ -311,6 +312,34 @@ def test_messages_parse_as_pycrdt_writes_them_and_malformed_ones_are_refused():
     for bad_awareness in (b"\x01\x01\x01\x03{x}", b"\x05\x01", b"\x01\x01\x01\x02\xff\xfe"):
         with pytest.raises(wire.ProtocolError):
             wire.decode_awareness(bad_awareness)
+
+
+def test_the_awareness_table_follows_y_protocols_and_keeps_its_states_encoded():
+    entry = wire.AwarenessEntry
+    table = AwarenessTable()
+    ann, bob = object(), object()
+    assert table.apply([entry(1, 1, '{"n":"Ann"}'), entry(2, 4, '{"n":"Bob"}')], ann) == [
+        entry(1, 1, '{"n":"Ann"}'),
+        entry(2, 4, '{"n":"Bob"}'),
+    ]
+    # an echo (same clocks) or an older clock is nothing new, even if its text is not JSON
+    assert table.apply([entry(1, 1, "{x"), entry(2, 3, '{"n":"old"}')], bob) == []
+    # a new state that is not JSON refuses the whole update, changing nothing
+    with pytest.raises(wire.ProtocolError):
+        table.apply([entry(1, 2, '{"n":"Ann 2"}'), entry(2, 5, "{x")], bob)
+    assert table.states() == [entry(1, 1, '{"n":"Ann"}'), entry(2, 4, '{"n":"Bob"}')]
+    # one encoded update of every present state, as y-protocols would read it
+    assert wire.decode_awareness(table.encoded_states() or b"") == table.states()
+    # a client id taken over by another announcer is that one's to remove
+    assert table.apply([entry(2, 5, '{"n":"Bob"}')], bob) == [entry(2, 5, '{"n":"Bob"}')]
+    assert table.remove_owned_by(ann) == [entry(1, 1, "null")]
+    assert table.remove_owned_by(ann) == []
+    # a removal of the same clock is relayed once; the state comes back on a newer clock
+    assert table.apply([entry(2, 5, "null")], bob) == [entry(2, 5, "null")]
+    assert table.apply([entry(2, 5, "null")], bob) == []
+    assert table.encoded_states() is None
+    assert table.apply([entry(2, 6, '{"n":"Bob"}')], bob) == [entry(2, 6, '{"n":"Bob"}')]
+    assert table.remove_owned_by(bob) == [entry(2, 6, "null")]
 
 
 # -- the stream back ends -------------------------------------------------------------------

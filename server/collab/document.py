@@ -13,7 +13,9 @@ So accepted entries are gathered per document (the newest per client id) and sen
 message to each connection and one to the other nodes: at once when nothing went out in the
 last ``collab_awareness_batch_ms``, else when that interval ends. A lone cursor move goes out
 on the next loop turn; under a storm each connection gets at most one awareness message per
-interval.
+interval. Every stock provider sends each batch straight back (y-websocket relays any change
+of its awareness, remote ones included), so the last batches are remembered as sent and an
+echo of one is dropped at sight instead of being decoded once per client.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ log = logging.getLogger("sobes.collab")
 # y-codemirror.next binds ``ydoc.getText('codemirror')`` by convention.
 TEXT_FIELD = "codemirror"
 EMPTY_UPDATE = b"\x00\x00"
+# awareness batches remembered to recognise their echoes (a provider echoes within a moment)
+RECENT_BATCHES = 64
 
 
 class MessageTooBig(ProtocolError):
@@ -78,6 +82,8 @@ class Document:
         self._publish_batch: dict[int, protocol.AwarenessEntry] = {}
         self._batch_due: asyncio.Handle | None = None
         self._batch_sent = float("-inf")
+        # the last batches relayed here, as encoded, to know a provider's echo of one at sight
+        self._sent_updates: dict[bytes, None] = {}
 
     def __repr__(self) -> str:
         return f"<Document {self.name}>"
@@ -100,9 +106,9 @@ class Document:
         sends what we lack), then every awareness state we know."""
         self.connections.add(conn)
         conn.send(protocol.sync_step1(self.ydoc.get_state()))
-        states = self.awareness.states()
-        if states:
-            conn.send(protocol.awareness_message(protocol.encode_awareness(states)))
+        states = self.awareness.encoded_states()
+        if states is not None:
+            conn.send(protocol.awareness_message(states))
 
     def leave(self, conn: Connection) -> None:
         """Forget a closed connection and remove, for everyone, the awareness it announced."""
@@ -126,9 +132,8 @@ class Document:
         elif message.type == MessageType.AWARENESS:
             self._awareness_from(conn, message.payload)
         elif message.type == MessageType.QUERY_AWARENESS:
-            conn.send(
-                protocol.awareness_message(protocol.encode_awareness(self.awareness.states()))
-            )
+            states = self.awareness.encoded_states() or protocol.encode_awareness([])
+            conn.send(protocol.awareness_message(states))
         # Other types (auth, custom ones) are ignored, as the reference server does.
 
     def _update_for(self, state_vector: bytes) -> bytes:
@@ -190,7 +195,10 @@ class Document:
     def _awareness_from(self, conn: Connection, payload: bytes) -> None:
         if len(payload) > MAX_AWARENESS_BYTES:
             raise MessageTooBig("awareness update too big")
-        accepted = self.awareness.apply(protocol.decode_awareness(payload), conn)
+        if payload in self._sent_updates:
+            # A stock provider sending back a batch we sent it: nothing new, by construction.
+            return
+        accepted = self.awareness.apply(protocol.read_awareness(payload), conn)
         # To everyone, the sender included (see AwarenessTable.apply).
         self._batch_awareness(accepted, publish=True)
 
@@ -224,9 +232,13 @@ class Document:
         relay, publish = self._relay_batch, self._publish_batch
         self._relay_batch, self._publish_batch = {}, {}
         if relay:
-            self.relay(protocol.awareness_message(protocol.encode_awareness([*relay.values()])))
+            update = protocol.encode_awareness(relay.values())
+            self._sent_updates[update] = None
+            if len(self._sent_updates) > RECENT_BATCHES:
+                del self._sent_updates[next(iter(self._sent_updates))]
+            self.relay(protocol.awareness_message(update))
         if publish:
-            self.engine.publish_awareness(self, protocol.encode_awareness([*publish.values()]))
+            self.engine.publish_awareness(self, protocol.encode_awareness(publish.values()))
 
     # -- from other nodes ---------------------------------------------------------------------
 
@@ -236,11 +248,11 @@ class Document:
 
     def awareness_from_node(self, node: str, update: bytes) -> None:
         try:
-            entries = protocol.decode_awareness(update)
+            accepted = self.awareness.apply(protocol.read_awareness(update), node)
         except ProtocolError:
             log.warning("bad awareness update from node %s for %s", node, self.name)
             return
-        self._batch_awareness(self.awareness.apply(entries, node), publish=False)
+        self._batch_awareness(accepted, publish=False)
 
     def local_awareness(self) -> list[protocol.AwarenessEntry]:
         return self.awareness.states(lambda owner: isinstance(owner, Connection))
