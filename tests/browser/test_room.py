@@ -14,7 +14,7 @@ block, saves a scorecard and ends the interview; the candidate's page turns read
 their home page lists the interview as ended, with the way back into its room. The replay
 plays to the end at 32x and shows the final text, one track per person, the paste
 flagged and the idle pause skipped. Screenshots go to tests/artifacts/
-(docs/screenshots/room-*.png are copies of them).
+(docs/screenshots/room-*.png and candidate-interviews.png are copies of them).
 """
 
 from __future__ import annotations
@@ -298,6 +298,7 @@ async def test_interviewer_and_candidate_in_a_live_room(server, browser):
     await expect(listed).to_have_attribute("data-status", "ended")
     await expect(listed).to_contain_text("Pair programming: sums")
     await expect(listed.get_by_test_id("interview-organisation")).to_have_text(DEMO_ORGANISATION)
+    await cand.screenshot(path=str(ARTIFACTS / "candidate-interviews.png"))
     await listed.get_by_test_id("interview-open").click()
     await expect(cand.get_by_test_id("room-page")).to_have_attribute("data-status", "ended")
 
