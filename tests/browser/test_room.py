@@ -307,3 +307,38 @@ async def test_interviewer_and_candidate_in_a_live_room(server, browser):
     await expect(cand.get_by_test_id("forbidden")).to_be_visible()
     await cand_context.close()
     await iv_context.close()
+
+
+SLOW_PRINTER = 'import time\nfor i in range(4): print(f"tick {i}", flush=True); time.sleep(0.8)'
+
+
+async def test_a_runs_output_shows_while_it_runs(server, browser):
+    """What a run prints shows in the room as it prints, and the result then replaces it."""
+    base = server.url
+    context = await browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = await context.new_page()
+    await sign_in(page, base, INTERVIEWER[0], INTERVIEWER[1])
+    await page.get_by_test_id("nav-hr").click()
+    await page.get_by_test_id("new-room").click()
+    form = page.get_by_test_id("new-room-form")
+    await form.get_by_test_id("room-title-input").fill("Live output")
+    await form.get_by_test_id("room-language-input").select_option("python3")
+    await form.get_by_test_id("create-room").click()
+    await page.get_by_test_id("open-room").click()
+    await wait_synced(page)
+    await editor(page).locator(".cm-content").click()
+    await page.keyboard.insert_text(SLOW_PRINTER)
+    await page.get_by_test_id("run-code").click()
+    # the first line, while the program is still sleeping through the others
+    live = page.get_by_test_id("run-live-stdout")
+    await expect(live).to_contain_text("tick 0", timeout=JUDGED)
+    output = page.get_by_test_id("run-output")
+    assert await output.get_attribute("data-state") == "running"
+    await expect(live).to_contain_text("tick 1", timeout=LIVE)
+    # then the whole result
+    await expect(output).to_have_attribute("data-state", "done", timeout=JUDGED)
+    await expect(output).to_have_attribute("data-verdict", "AC")
+    await expect(page.get_by_test_id("run-stdout")).to_have_text(
+        "tick 0\ntick 1\ntick 2\ntick 3", use_inner_text=True
+    )
+    await context.close()
