@@ -1,4 +1,5 @@
-"""A judge worker killed with SIGKILL mid-job: the job completes elsewhere, one result stored."""
+"""A judge worker killed with SIGKILL mid-job: the job completes elsewhere, one result stored,
+and the program it was running does not outlive it."""
 
 from __future__ import annotations
 
@@ -96,4 +97,80 @@ async def test_killed_worker_job_completes_elsewhere_exactly_once(
                     process.wait(30)
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
+        await conn.close()
+
+
+def sandboxed_processes(marker: str) -> list[str]:
+    """Processes on the machine whose command line holds ``marker``, other than pytest."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if marker in cmdline and "pytest" not in cmdline:
+            found.append(f"{entry}: {cmdline}")
+    return found
+
+
+async def test_a_worker_killed_alone_leaves_no_sandboxed_program_running(
+    make_settings, make_account, database_url, redis_url, tmp_path
+):
+    """Only the worker process dies (as the OOM killer would kill it), not its group: the
+    program it was running must not outlive it, sleeping where no supervisor times it out."""
+    prefix = f"death-{uuid.uuid4().hex[:8]}:"
+    env = sobes_env(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        SOBES_REDIS_PREFIX=prefix,
+        SOBES_LOG_FORMAT="text",
+        SOBES_DATA_DIR=str(tmp_path / "var"),
+    )
+    marker = f"marker{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(database_url)
+    worker = start_worker(env, tmp_path / "worker.log")
+    try:
+        async with serving(make_settings(redis_prefix=prefix, judge_workers=0)) as node:
+            client = await sign_in(node, await make_account(Role.CANDIDATE))
+
+            async def languages_offered():
+                body = await (await client.get("/api/v1/languages")).get_json()
+                return bool(body["languages"])
+
+            await wait_until(languages_offered, what="the worker to register")
+            # the marker in argv: the program re-executes itself under a name we can find
+            source = (
+                "import os, sys, time\n"
+                "if len(sys.argv) < 2:\n"
+                f"    os.execv(sys.executable, [sys.executable, __file__, '{marker}'])\n"
+                "print('sleeping', flush=True)\n"
+                "time.sleep(20)\n"
+            )
+            created = await client.post(
+                "/api/v1/runs",
+                json={"language": "python3", "source": source, "limits": {"wall_ms": 20000}},
+            )
+            run_id = uuid.UUID((await created.get_json())["id"])
+
+            async def program_started():
+                return bool(sandboxed_processes(marker))
+
+            await wait_until(program_started, what="the program to start in the sandbox")
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait()
+
+            async def program_gone():
+                return not sandboxed_processes(marker)
+
+            await wait_until(program_gone, timeout=10, what="the orphaned program to die")
+            status = await conn.fetchval("SELECT status FROM judge_jobs WHERE id = $1", run_id)
+            assert status == "running"  # nobody finished it: another worker would retry it
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+        for line in sandboxed_processes(marker):
+            os.kill(int(line.split(":")[0]), signal.SIGKILL)
         await conn.close()
