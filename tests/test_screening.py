@@ -818,6 +818,18 @@ async def test_the_table_filters_and_sorts_and_the_funnel_counts(
             s["stage"]: s
             for s in (await (await staff.get(f"{base}/pipeline")).get_json())["funnel"]
         }
+        # The list of vacancies counts each one's candidates by stage, apart from the others.
+        draft = await author(staff, status="draft")
+        listed = (await (await staff.get("/api/v1/organisation/vacancies")).get_json())["vacancies"]
+    assert [v["id"] for v in listed] == [draft["vacancy_id"], made["vacancy_id"]]
+    assert [v["status"] for v in listed] == ["draft", "open"]
+    assert listed[0]["candidates"] == 0 and set(listed[0]["counts"].values()) == {0}
+    assert listed[1]["candidates"] == 4
+    assert {k: n for k, n in listed[1]["counts"].items() if n} == {
+        "interview_scheduled": 1, "not_passed": 1, "started": 1, "rejected": 1
+    }  # fmt: skip
+    assert [t["task_id"] for t in listed[0]["tasks"]] == [draft["task_id"]]
+    assert [(t["task_id"], t["weight"]) for t in listed[1]["tasks"]] == [(made["task_id"], 3)]
     # From the board straight to `started`: never applied, invited or registered separately.
     assert funnel["applied"]["reached"] == 1 and funnel["invited"]["reached"] == 0
     assert funnel["started"]["reached"] == 3 and funnel["finished"]["reached"] == 2

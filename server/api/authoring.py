@@ -424,10 +424,7 @@ VACANCY_COLUMNS = ("title", "description", "track_id", "status", "pass_mark", "d
 async def vacancies() -> Response:
     """The organisation's vacancies, any status, with candidate counts by stage."""
     async with runtime().db.connection() as conn:
-        ids = await conn.fetch(
-            "SELECT id FROM vacancies WHERE organisation_id = $1 ORDER BY created_at DESC", _org()
-        )
-        return jsonify({"vacancies": [await content.vacancy_admin(conn, r["id"]) for r in ids]})
+        return jsonify({"vacancies": await content.organisation_vacancies(conn, _org())})
 
 
 @blueprint.post("/vacancies")

@@ -172,33 +172,56 @@ async def vacancy_card(conn: asyncpg.Connection, vacancy_id: uuid.UUID) -> async
 
 
 async def vacancy_admin(conn: asyncpg.Connection, vacancy_id: uuid.UUID) -> dict[str, Any]:
-    row = await vacancy_card(conn, vacancy_id)
-    assert row is not None
-    body = card_json(row)
-    tasks = await conn.fetch(
-        "SELECT vt.task_id, vt.weight, t.title FROM vacancy_tasks vt "
-        "JOIN tasks t ON t.id = vt.task_id WHERE vt.vacancy_id = $1 ORDER BY vt.position",
-        vacancy_id,
-    )
-    counts = dict(
-        await conn.fetch(
-            "SELECT stage, count(*) FROM applications WHERE vacancy_id = $1 GROUP BY stage",
-            vacancy_id,
-        )
-    )
-    body.update(
-        status=row["status"],
-        quiz_weight=row["quiz_weight"],
-        tasks=[
-            {"task_id": str(t["task_id"]), "title": t["title"], "weight": t["weight"]}
-            for t in tasks
-        ],
-        counts={stage: counts.get(stage, 0) for stage in STAGES},
-        candidates=sum(counts.values()),
-        created_at=row["created_at"].isoformat(),
-        updated_at=row["updated_at"].isoformat(),
-    )
+    [body] = await vacancies_admin(conn, _CARD + " WHERE v.id = $1", vacancy_id)
     return body
+
+
+async def organisation_vacancies(
+    conn: asyncpg.Connection, organisation_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """The organisation's vacancies, any status, newest first, as staff see them."""
+    return await vacancies_admin(
+        conn, _CARD + " WHERE v.organisation_id = $1 ORDER BY v.created_at DESC", organisation_id
+    )
+
+
+async def vacancies_admin(conn: asyncpg.Connection, query: str, *args: Any) -> list[dict[str, Any]]:
+    """Vacancies as staff see them (tasks with weights, candidates by stage), in three queries
+    however many there are: the cards, then every task and every count at once."""
+    rows = await conn.fetch(query, *args)
+    ids = [row["id"] for row in rows]
+    tasks: dict[uuid.UUID, list[dict[str, Any]]] = {vacancy_id: [] for vacancy_id in ids}
+    for t in await conn.fetch(
+        "SELECT vt.vacancy_id, vt.task_id, vt.weight, t.title FROM vacancy_tasks vt "
+        "JOIN tasks t ON t.id = vt.task_id WHERE vt.vacancy_id = ANY($1::uuid[]) "
+        "ORDER BY vt.vacancy_id, vt.position",
+        ids,
+    ):
+        tasks[t["vacancy_id"]].append(
+            {"task_id": str(t["task_id"]), "title": t["title"], "weight": t["weight"]}
+        )
+    counts: dict[uuid.UUID, dict[str, int]] = {vacancy_id: {} for vacancy_id in ids}
+    for c in await conn.fetch(
+        "SELECT vacancy_id, stage, count(*) AS n FROM applications "
+        "WHERE vacancy_id = ANY($1::uuid[]) GROUP BY vacancy_id, stage",
+        ids,
+    ):
+        counts[c["vacancy_id"]][c["stage"]] = c["n"]
+    out = []
+    for row in rows:
+        body = card_json(row)
+        by_stage = counts[row["id"]]
+        body.update(
+            status=row["status"],
+            quiz_weight=row["quiz_weight"],
+            tasks=tasks[row["id"]],
+            counts={stage: by_stage.get(stage, 0) for stage in STAGES},
+            candidates=sum(by_stage.values()),
+            created_at=row["created_at"].isoformat(),
+            updated_at=row["updated_at"].isoformat(),
+        )
+        out.append(body)
+    return out
 
 
 async def own_vacancy(
