@@ -139,6 +139,25 @@ async def require_role(
     return room, role
 
 
+async def take_staff_seat(
+    conn: asyncpg.Connection, room: asyncpg.Record, user: User, role: str
+) -> bool:
+    """Note a member of the organisation's staff as in the room once they open its editor, so
+    that the room lists them among its participants and their own list of interviews holds it.
+    Their role comes from their account, not from the row (see ``role_in``). True if the seat
+    is new."""
+    if role == "candidate":
+        return False
+    status = await conn.execute(
+        "INSERT INTO room_participants (room_id, user_id, role) VALUES ($1, $2, $3) "
+        "ON CONFLICT (room_id, user_id) DO NOTHING",
+        room["id"],
+        user.id,
+        role,
+    )
+    return status.endswith(" 1")
+
+
 async def join_with_invite(
     conn: asyncpg.Connection, room_id: uuid.UUID, secret: str, user: User
 ) -> str:

@@ -191,10 +191,14 @@ async def test_one_lists_the_interviews_one_has_a_seat_in(settings, make_account
     interviewer = await make_account(Role.INTERVIEWER, organisation="Listed Rooms")
     candidate = await make_account(Role.CANDIDATE)
     rival = await make_account(Role.CANDIDATE)
+    partner = await make_account(Role.INTERVIEWER, organisation="Listed Rooms")
+    hr = await make_account(Role.HR, organisation="Listed Rooms")
     async with serving(settings) as node:
         staff = await sign_in(node, interviewer)
         guest = await sign_in(node, candidate)
         other = await sign_in(node, rival)
+        colleague = await sign_in(node, partner)
+        watcher = await sign_in(node, hr)
         assert await (await guest.get("/api/v1/me/rooms")).get_json() == {"rooms": []}
 
         first, first_invite = await open_room(staff, title="First round")
@@ -230,6 +234,22 @@ async def test_one_lists_the_interviews_one_has_a_seat_in(settings, make_account
         assert [r["title"] for r in own[2:4]] == ["Soon", "Not yet"]
         assert own[2]["scheduled_at"].startswith("2099-01-04T10:00:00")
         assert {r["my_role"] for r in own} == {"interviewer"}
+
+        # A colleague who opens a room's editor takes a seat in it, and it joins their list;
+        # HR take an observer's seat the same way.
+        assert await (await colleague.get("/api/v1/me/rooms")).get_json() == {"rooms": []}
+        for client in (colleague, watcher):
+            for _ in range(2):  # opening it again changes nothing
+                token = await client.post(f"/api/v1/rooms/{second['id']}/token")
+                assert token.status_code == 200
+        theirs_now = (await (await colleague.get("/api/v1/me/rooms")).get_json())["rooms"]
+        assert [(r["id"], r["my_role"]) for r in theirs_now] == [(second["id"], "interviewer")]
+        watched = (await (await watcher.get("/api/v1/me/rooms")).get_json())["rooms"]
+        assert [(r["id"], r["my_role"]) for r in watched] == [(second["id"], "observer")]
+        room = await (await staff.get(f"/api/v1/rooms/{second['id']}")).get_json()
+        assert sorted(p["role"] for p in room["participants"]) == [
+            "candidate", "interviewer", "interviewer", "observer"
+        ]  # fmt: skip
 
 
 async def test_a_room_for_an_application_moves_its_stage(settings, make_account):

@@ -211,12 +211,15 @@ async def editor_token(room_id: uuid.UUID) -> Response:
 
     async with runtime().db.transaction() as conn:
         found, role = await rooms.require_role(conn, room_id, g.user)
+        seated = await rooms.take_staff_seat(conn, found, g.user, role)
         # The token carries what the role may do; the lock and the end of the interview are
         # applied by the editor engine as they change, so unlocking needs no new token.
         token = await issue_token(
             conn, room_id, g.user.id, role in WRITERS, ttl_s=EDITOR_TOKEN_TTL_S
         )
         docs = await rooms.documents(conn, room_id)
+    if seated:
+        await _changed(room_id)  # the others' lists of people gain one
     return jsonify(
         {
             "token": token,
