@@ -161,10 +161,13 @@ class RoomOutput:
     ``close`` waits until all are sent: ``room.run.finished`` comes after them.
     """
 
-    def __init__(self, notify: Notify, room_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    def __init__(
+        self, notify: Notify, room_id: uuid.UUID, job_id: uuid.UUID, attempt: int = 1
+    ) -> None:
         self.notify = notify
         self.channel = room_channel(room_id)
-        self.head = {"room_id": str(room_id), "id": str(job_id)}
+        # a job run again (its worker died) numbers its output afresh, under the next attempt
+        self.head = {"room_id": str(room_id), "id": str(job_id), "attempt": attempt}
         self.loop = asyncio.get_running_loop()
         self.chunks: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
         self.sender = asyncio.create_task(self._send())
@@ -247,7 +250,8 @@ class RunHandler:
                 UPDATE judge_jobs SET status = 'running', started_at = now(),
                                       attempts = attempts + 1
                 WHERE id = $1 AND status <> 'done'
-                RETURNING kind, language, source, stdin, limits, task_id, samples_only, room_id
+                RETURNING kind, language, source, stdin, limits, task_id, samples_only, room_id,
+                          attempts
                 """,
                 job_id,
             )
@@ -266,7 +270,11 @@ class RunHandler:
             return
         limits = Limits(**job["limits"])
         # A run in an interview room: everyone in it sees the output as it comes.
-        output = RoomOutput(self.notify, job["room_id"], job_id) if job["room_id"] else None
+        output = (
+            RoomOutput(self.notify, job["room_id"], job_id, job["attempts"])
+            if job["room_id"]
+            else None
+        )
         try:
             report = await asyncio.to_thread(
                 self.judge.run_program,

@@ -535,7 +535,7 @@ async def test_a_runs_output_reaches_everyone_in_the_room_as_it_comes(make_setti
                 outputs = [d for _, d in streamed]
                 assert {e for e, _ in streamed} == {"room.run.output"}
                 assert [d["seq"] for d in outputs] == list(range(len(outputs)))
-                assert all(d["room_id"] == room["id"] for d in outputs)
+                assert all(d["room_id"] == room["id"] and d["attempt"] == 1 for d in outputs)
                 # the lines came one by one, while the program slept between them
                 assert len([d for d in outputs if d["stream"] == "stdout"]) >= 2
                 stdout = "".join(d["text"] for d in outputs if d["stream"] == "stdout")

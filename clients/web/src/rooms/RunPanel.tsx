@@ -19,8 +19,12 @@ export interface SharedRun {
   live: LiveOutput
 }
 
-/** A run's output as it streams in: `next` is the `seq` of the chunk that comes next. */
+/**
+ * A run's output as it streams in: `next` is the `seq` of the chunk that comes next, within
+ * the judge's `attempt` at the run (a run started over after its worker died counts from 0).
+ */
 export interface LiveOutput {
+  attempt: number
   next: number
   stdout: string
   stderr: string
@@ -30,17 +34,24 @@ export interface LiveOutput {
 interface RunOutputEvent {
   room_id: string
   id: string
+  attempt?: number
   seq: number
   stream: 'stdout' | 'stderr'
   text: string
 }
 
-const NO_OUTPUT: LiveOutput = { next: 0, stdout: '', stderr: '' }
+const NO_OUTPUT: LiveOutput = { attempt: 0, next: 0, stdout: '', stderr: '' }
 
-/** A chunk appended in `seq` order; a repeated or early one (after a reconnect) is left out. */
+/**
+ * A chunk appended in `seq` order; a repeated or early one (after a reconnect) is left out.
+ * A later attempt at the run replaces what an earlier one printed.
+ */
 function appendChunk(live: LiveOutput, event: RunOutputEvent): LiveOutput {
-  if (event.seq !== live.next) return live
-  return { ...live, next: live.next + 1, [event.stream]: live[event.stream] + event.text }
+  const attempt = event.attempt ?? 1
+  if (attempt < live.attempt) return live
+  const base = attempt > live.attempt ? { ...NO_OUTPUT, attempt } : live
+  if (event.seq !== base.next) return base
+  return { ...base, next: base.next + 1, [event.stream]: base[event.stream] + event.text }
 }
 
 const POLL_MS = 2_000
