@@ -36,30 +36,40 @@ async def wait_until(predicate, timeout=60, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def worker_env(database_url: str, redis_url: str, prefix: str, tmp_path, **extra: str):
+    """The environment of `sobes worker` processes sharing a node's database and queues."""
+    return sobes_env(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        SOBES_REDIS_PREFIX=prefix,
+        SOBES_LOG_FORMAT="text",
+        SOBES_DATA_DIR=str(tmp_path / "var"),
+        **extra,
+    )
+
+
+async def wait_for_a_worker(client, what: str) -> None:
+    """Until a worker has registered its languages (the node runs no judge of its own)."""
+
+    async def languages_offered():
+        body = await (await client.get("/api/v1/languages")).get_json()
+        return bool(body["languages"])
+
+    await wait_until(languages_offered, what=what)
+
+
 async def test_killed_worker_job_completes_elsewhere_exactly_once(
     make_settings, make_account, database_url, redis_url, tmp_path
 ):
     prefix = f"death-{uuid.uuid4().hex[:8]}:"
-    env = sobes_env(
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        SOBES_REDIS_PREFIX=prefix,
-        SOBES_JUDGE_CLAIM_IDLE_MS="1500",
-        SOBES_LOG_FORMAT="text",
-        SOBES_DATA_DIR=str(tmp_path / "var"),
-    )
+    env = worker_env(database_url, redis_url, prefix, tmp_path, SOBES_JUDGE_CLAIM_IDLE_MS="1500")
     conn = await asyncpg.connect(database_url)
     first = start_worker(env, tmp_path / "worker-a.log")
     second = None
     try:
         async with serving(make_settings(redis_prefix=prefix, judge_workers=0)) as node:
             client = await sign_in(node, await make_account(Role.CANDIDATE))
-
-            async def languages_offered():
-                body = await (await client.get("/api/v1/languages")).get_json()
-                return bool(body["languages"])
-
-            await wait_until(languages_offered, what="worker A to register")
+            await wait_for_a_worker(client, "worker A to register")
             source = "import time\ntime.sleep(3)\nprint('survived')\n"
             created = await client.post(
                 "/api/v1/runs",
@@ -122,25 +132,14 @@ async def test_a_worker_killed_alone_leaves_no_sandboxed_program_running(
     """Only the worker process dies (as the OOM killer would kill it), not its group: the
     program it was running must not outlive it, sleeping where no supervisor times it out."""
     prefix = f"death-{uuid.uuid4().hex[:8]}:"
-    env = sobes_env(
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        SOBES_REDIS_PREFIX=prefix,
-        SOBES_LOG_FORMAT="text",
-        SOBES_DATA_DIR=str(tmp_path / "var"),
-    )
+    env = worker_env(database_url, redis_url, prefix, tmp_path)
     marker = f"marker{uuid.uuid4().hex[:10]}"
     conn = await asyncpg.connect(database_url)
     worker = start_worker(env, tmp_path / "worker.log")
     try:
         async with serving(make_settings(redis_prefix=prefix, judge_workers=0)) as node:
             client = await sign_in(node, await make_account(Role.CANDIDATE))
-
-            async def languages_offered():
-                body = await (await client.get("/api/v1/languages")).get_json()
-                return bool(body["languages"])
-
-            await wait_until(languages_offered, what="the worker to register")
+            await wait_for_a_worker(client, "the worker to register")
             # the marker in argv: the program re-executes itself under a name we can find
             source = (
                 "import os, sys, time\n"

@@ -57,6 +57,26 @@ async def wait_synced(page: Page) -> None:
     )
 
 
+async def new_instant_room(
+    browser: Any, base: str, title: str, task: str | None = None
+) -> tuple[Any, Page]:
+    """The demo interviewer, signed in in a context of their own, makes an instant room with
+    one Python file (main.py) on the hiring dashboard; the form has just been sent."""
+    context = await browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = await context.new_page()
+    await sign_in(page, base, INTERVIEWER[0], INTERVIEWER[1])
+    await page.get_by_test_id("nav-hr").click()
+    await page.get_by_test_id("new-room").click()
+    form = page.get_by_test_id("new-room-form")
+    await form.get_by_test_id("room-title-input").fill(title)
+    await form.get_by_test_id("room-language-input").select_option("python3")
+    await expect(form.get_by_test_id("room-file-input")).to_have_value("main.py")
+    if task is not None:
+        await form.get_by_test_id("room-task-input").select_option(label=task)
+    await form.get_by_test_id("create-room").click()
+    return context, page
+
+
 class Recorder:
     """Everything the candidate's page received or sent over websockets, and its requests."""
 
@@ -88,17 +108,9 @@ async def test_interviewer_and_candidate_in_a_live_room(server, browser):
     note = f"private: strong on basics, probe recursion {uuid.uuid4().hex[:6]}"
 
     # -- the interviewer makes an instant room on the hiring dashboard ------------------------
-    iv_context = await browser.new_context(viewport={"width": 1440, "height": 1000})
-    iv = await iv_context.new_page()
-    await sign_in(iv, base, INTERVIEWER[0], INTERVIEWER[1])
-    await iv.get_by_test_id("nav-hr").click()
-    await iv.get_by_test_id("new-room").click()
-    form = iv.get_by_test_id("new-room-form")
-    await form.get_by_test_id("room-title-input").fill("Pair programming: sums")
-    await form.get_by_test_id("room-language-input").select_option("python3")
-    await expect(form.get_by_test_id("room-file-input")).to_have_value("main.py")
-    await form.get_by_test_id("room-task-input").select_option(label=DEMO_TASK_TITLE)
-    await form.get_by_test_id("create-room").click()
+    iv_context, iv = await new_instant_room(
+        browser, base, "Pair programming: sums", task=DEMO_TASK_TITLE
+    )
     link = await iv.get_by_test_id("join-link").input_value()
     assert re.fullmatch(re.escape(base) + r"/rooms/[0-9a-f-]{36}/join\?invite=\S+", link), link
     room_id = link.split("/rooms/")[1].split("/")[0]
@@ -315,15 +327,7 @@ SLOW_PRINTER = 'import time\nfor i in range(4): print(f"tick {i}", flush=True); 
 async def test_a_runs_output_shows_while_it_runs(server, browser):
     """What a run prints shows in the room as it prints, and the result then replaces it."""
     base = server.url
-    context = await browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = await context.new_page()
-    await sign_in(page, base, INTERVIEWER[0], INTERVIEWER[1])
-    await page.get_by_test_id("nav-hr").click()
-    await page.get_by_test_id("new-room").click()
-    form = page.get_by_test_id("new-room-form")
-    await form.get_by_test_id("room-title-input").fill("Live output")
-    await form.get_by_test_id("room-language-input").select_option("python3")
-    await form.get_by_test_id("create-room").click()
+    context, page = await new_instant_room(browser, base, "Live output")
     await page.get_by_test_id("open-room").click()
     await wait_synced(page)
     await editor(page).locator(".cm-content").click()
