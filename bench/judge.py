@@ -6,7 +6,9 @@
     there are cores;
 (c) a 50-test C++ task, submission to verdict (compile once, 50 sandboxed runs), against
     compiling and running the same 50 tests bare;
-(d) memory accounting: what the judge reports for a program touching 64 MiB.
+(d) memory accounting: what the judge reports for a program touching 64 MiB;
+(e) the demo tasks' headroom: each reference solution's slowest test in CPU time against
+    the task's limit (a limit is absolute, so how much room it leaves is this machine's).
 
     python bench/judge.py [--runs 60] [--seconds 5]
 """
@@ -25,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from judge.checkers import CheckerSpec
 from judge.limits import Limits
 from judge.runner import GroupSpec, Judge, TaskSpec, TestSpec
 
@@ -150,6 +153,39 @@ def memory(judge: Judge) -> None:
     )
 
 
+def demo_spec(task: dict) -> TaskSpec:
+    """A demo task (server.demo_content) as the judge runs it, without a database."""
+    return TaskSpec(
+        groups=tuple(
+            GroupSpec(
+                group["name"],
+                group["points"],
+                tuple(
+                    TestSpec(t["name"], t["input"].encode(), t["answer"].encode(), t["visible"])
+                    for t in group["tests"]
+                ),
+            )
+            for group in task["build_groups"]()
+        ),
+        limits=Limits(**task["limits"]),
+        checker=CheckerSpec(**task["checker"]),
+    )
+
+
+def headroom(judge: Judge) -> None:
+    from server.demo_content import TASKS
+
+    print("(e) demo tasks: the reference solution's slowest test, CPU ms / limit")
+    for task in TASKS:
+        judgement = judge.judge(demo_spec(task), "python3", task["solution"])
+        slowest = max(t.cpu_ms for t in judgement.tests)
+        limit = task["limits"]["cpu_ms"]
+        print(
+            f"    {task['title']:<28} {judgement.verdict.value:>3}  {slowest:>5} / {limit} ms"
+            f" = {slowest / limit:.2f}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=60)
@@ -163,6 +199,7 @@ def main() -> int:
         throughput(judge, args.seconds, workdir)
         fifty_tests(judge, workdir)
         memory(judge)
+        headroom(judge)
     return 0
 
 

